@@ -1,0 +1,161 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using SkinSam.Sdk.Imaging;
+
+namespace SkinSam.Sdk.ImageSharp;
+
+/// <summary>
+/// Decodes image files (JPEG, PNG, BMP, GIF, TIFF, WebP, TGA, PBM) into RGB24 <see cref="ImageBuffer"/>s: one frame, 8-bit RGB
+/// (16-bit, grayscale, palette and alpha inputs converted), EXIF orientation applied, size limits checked before decoding.
+/// </summary>
+public static class ImageFile
+{
+    private static readonly Configuration DecoderConfiguration = CreateConfiguration();
+
+    /// <summary>Reads an image file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Limits; null for <see cref="ImageLoadOptions.Default"/>.</param>
+    /// <returns>A tightly packed RGB24 image that owns its pixels.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ImageDecodeException">The file is not a supported image, is truncated or corrupt, or is over a limit.</exception>
+    public static ImageBuffer Load(string path, ImageLoadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Expected an image file at '{path}'; got no such file.", path);
+        }
+
+        using FileStream stream = File.OpenRead(path);
+        return Load(stream, path, options);
+    }
+
+    /// <summary>Reads an image from a stream.</summary>
+    /// <param name="stream">The encoded image; read to its end.</param>
+    /// <param name="name">A name for error messages, e.g. the file path.</param>
+    /// <param name="options">Limits; null for <see cref="ImageLoadOptions.Default"/>.</param>
+    /// <returns>A tightly packed RGB24 image that owns its pixels.</returns>
+    /// <exception cref="ImageDecodeException">The data is not a supported image, is truncated or corrupt, or is over a limit.</exception>
+    public static ImageBuffer Load(Stream stream, string name, ImageLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= ImageLoadOptions.Default;
+        options.Validate();
+        byte[] bytes = ReadAll(stream, name, options.MaxBytes);
+        return Decode(bytes, name, options);
+    }
+
+    /// <summary>Decodes an encoded image held in memory.</summary>
+    /// <param name="encoded">The file's bytes.</param>
+    /// <param name="name">A name for error messages.</param>
+    /// <param name="options">Limits; null for <see cref="ImageLoadOptions.Default"/>.</param>
+    /// <returns>A tightly packed RGB24 image that owns its pixels.</returns>
+    /// <exception cref="ImageDecodeException">The data is not a supported image, is truncated or corrupt, or is over a limit.</exception>
+    public static ImageBuffer Decode(ReadOnlySpan<byte> encoded, string name, ImageLoadOptions? options = null)
+    {
+        options ??= ImageLoadOptions.Default;
+        options.Validate();
+        if (encoded.Length == 0)
+        {
+            throw new ImageDecodeException($"{name}: expected an encoded image; got 0 bytes.");
+        }
+
+        if (encoded.Length > options.MaxBytes)
+        {
+            throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got {encoded.Length}.");
+        }
+
+        byte[] data = encoded.ToArray();
+        IImageInfo? info;
+        IImageFormat? format;
+        try
+        {
+            info = Image.Identify(DecoderConfiguration, data, out format);
+        }
+        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or EndOfStreamException)
+        {
+            throw new ImageDecodeException($"{name}: expected a readable image header; got {Describe(ex)}.", ex);
+        }
+
+        if (info is null || format is null)
+        {
+            throw new ImageDecodeException($"{name}: expected an image in one of {SupportedFormats()}; got data of {data.Length} bytes in no known format (first bytes {Convert.ToHexString(data.AsSpan(0, Math.Min(8, data.Length)))}).");
+        }
+
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width < 1 || info.Height < 1)
+        {
+            throw new ImageDecodeException($"{name}: expected an image of at least 1x1 pixels; got {info.Width}x{info.Height}.");
+        }
+
+        if (pixels > options.MaxPixels)
+        {
+            throw new ImageDecodeException($"{name}: expected at most {options.MaxPixels} pixels; the {format.Name} header says {info.Width}x{info.Height} = {pixels}.");
+        }
+
+        if (info.Width > ImageBuffer.MaxDimension || info.Height > ImageBuffer.MaxDimension)
+        {
+            throw new ImageDecodeException($"{name}: expected sides of at most {ImageBuffer.MaxDimension} pixels; got {info.Width}x{info.Height}.");
+        }
+
+        Image<Rgb24> image;
+        try
+        {
+            image = Image.Load<Rgb24>(DecoderConfiguration, data);
+        }
+        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or EndOfStreamException)
+        {
+            throw new ImageDecodeException($"{name}: expected a complete {format.Name} image of {info.Width}x{info.Height}; got {Describe(ex)}.", ex);
+        }
+
+        using (image)
+        {
+            if (options.ApplyExifOrientation)
+            {
+                image.Mutate(x => x.AutoOrient());
+            }
+
+            Image<Rgb24> frame = image;
+            var pixelsOut = new byte[frame.Width * frame.Height * 3];
+            frame.CopyPixelDataTo(pixelsOut);
+            return new ImageBuffer(pixelsOut, frame.Width, frame.Height, PixelFormat.Rgb24);
+        }
+    }
+
+    private static byte[] ReadAll(Stream stream, string name, long maxBytes)
+    {
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new ImageDecodeException($"{name}: expected at most {maxBytes} bytes; got more.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message}";
+
+    private static string SupportedFormats() => string.Join(", ", DecoderConfiguration.ImageFormats.Select(f => f.Name).Order(StringComparer.Ordinal));
+
+    private static Configuration CreateConfiguration()
+    {
+        Configuration config = Configuration.Default.Clone();
+
+        // Decode only the first frame of multi-frame formats: a mask belongs to one picture.
+        config.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        config.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        return config;
+    }
+}

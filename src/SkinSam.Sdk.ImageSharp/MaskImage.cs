@@ -1,0 +1,116 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Masks;
+
+namespace SkinSam.Sdk.ImageSharp;
+
+/// <summary>Writes masks as 8-bit PNG (0 background, 255 lesion) and overlays (tint and outline on the image), and reads mask files.</summary>
+public static class MaskImage
+{
+    /// <summary>Writes a mask as an 8-bit grayscale PNG, 0 and 255, atomically.</summary>
+    /// <param name="mask">The mask.</param>
+    /// <param name="path">The destination file.</param>
+    public static void SavePng(BinaryMask mask, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        byte[] bytes = mask.ToBytes(255);
+        using Image<L8> image = Image.LoadPixelData<L8>(bytes, mask.Width, mask.Height);
+        AtomicFile.Write(path, s => image.Save(s, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit8 }));
+    }
+
+    /// <summary>
+    /// Writes the image with the mask tinted and outlined, atomically as PNG.
+    /// </summary>
+    /// <param name="image">The original image.</param>
+    /// <param name="mask">A mask of the same size.</param>
+    /// <param name="path">The destination file.</param>
+    /// <param name="tint">Tint colour as RGB; default a green.</param>
+    /// <param name="opacity">Tint opacity 0..1; default 0.35.</param>
+    /// <exception cref="ArgumentException">The mask and image sizes differ.</exception>
+    public static void SaveOverlay(ImageBuffer image, BinaryMask mask, string path, (byte R, byte G, byte B)? tint = null, float opacity = 0.35f)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        if (image.Width != mask.Width || image.Height != mask.Height)
+        {
+            throw new ArgumentException($"Expected a mask of the image's size {image.Width}x{image.Height}; got {mask.Width}x{mask.Height}.", nameof(mask));
+        }
+
+        if (!(opacity >= 0 && opacity <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(opacity), opacity, $"Expected an opacity from 0 to 1; got {opacity}.");
+        }
+
+        (byte tr, byte tg, byte tb) = tint ?? ((byte)0, (byte)220, (byte)90);
+        byte[] rgb = image.ToRgb24Array();
+        int w = mask.Width, h = mask.Height;
+        ReadOnlySpan<byte> m = mask.Data;
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                int i = (y * w) + x;
+                if (m[i] == 0)
+                {
+                    continue;
+                }
+
+                bool edge = x == 0 || y == 0 || x == w - 1 || y == h - 1 || m[i - 1] == 0 || m[i + 1] == 0 || m[i - w] == 0 || m[i + w] == 0;
+                int o = i * 3;
+                if (edge)
+                {
+                    rgb[o] = tr;
+                    rgb[o + 1] = tg;
+                    rgb[o + 2] = tb;
+                }
+                else
+                {
+                    rgb[o] = (byte)((rgb[o] * (1 - opacity)) + (tr * opacity) + 0.5f);
+                    rgb[o + 1] = (byte)((rgb[o + 1] * (1 - opacity)) + (tg * opacity) + 0.5f);
+                    rgb[o + 2] = (byte)((rgb[o + 2] * (1 - opacity)) + (tb * opacity) + 0.5f);
+                }
+            }
+        }
+
+        using Image<Rgb24> outImage = Image.LoadPixelData<Rgb24>(rgb, w, h);
+        AtomicFile.Write(path, s => outImage.Save(s, new PngEncoder()));
+    }
+
+    /// <summary>Reads a mask file: any pixel whose luminance is 128 or more is lesion.</summary>
+    /// <param name="path">A PNG, BMP or other image file.</param>
+    /// <param name="requireBinary">When true, values other than 0 and 255 (or 0 and 1) are an error.</param>
+    /// <returns>The mask.</returns>
+    /// <exception cref="ImageDecodeException">The file cannot be decoded, or is not binary when that is required.</exception>
+    public static BinaryMask Load(string path, bool requireBinary = false)
+    {
+        ImageBuffer img = ImageFile.Load(path, new ImageLoadOptions { ApplyExifOrientation = false });
+        ReadOnlySpan<byte> rgb = img.Pixels.Span;
+        var mask = new BinaryMask(img.Width, img.Height);
+        Span<byte> data = mask.Data;
+        bool zeroOne = true;
+        for (int i = 0; i < data.Length; i++)
+        {
+            byte v = rgb[i * 3];
+            if (v > 1)
+            {
+                zeroOne = false;
+                break;
+            }
+        }
+
+        int threshold = zeroOne ? 1 : 128;
+        for (int i = 0; i < data.Length; i++)
+        {
+            byte v = rgb[i * 3];
+            if (requireBinary && v != 0 && v != 255 && !(zeroOne && v == 1))
+            {
+                throw new ImageDecodeException($"{path}: expected a binary mask (0/255 or 0/1); got value {v} at pixel ({i % img.Width}, {i / img.Width}).");
+            }
+
+            data[i] = v >= threshold ? (byte)1 : (byte)0;
+        }
+
+        return mask;
+    }
+}

@@ -1,0 +1,11 @@
+using SkinSam.Sdk.Masks;
+
+namespace SkinSam.Sdk.Models;
+
+/// <summary>One of the masks a decoder returned for a prompt.</summary>
+/// <param name="Index">The decoder's output index (0..3 for multimask exports).</param>
+/// <param name="Mask">The thresholded mask at the original image size.</param>
+/// <param name="PredictedIou">The decoder's IoU prediction.</param>
+/// <param name="StabilityScore">area(logits &gt; t + 1) / area(logits &gt; t - 1).</param>
+/// <param name="Logits">Logits at the original size when asked for, else null.</param>
+public sealed record MaskCandidate(int Index, BinaryMask Mask, float PredictedIou, float StabilityScore, float[]? Logits);

@@ -1,0 +1,44 @@
+using SkinSam.Sdk.ExecutionProviders;
+using SkinSam.Sdk.Preprocessing;
+
+namespace SkinSam.Sdk.Models;
+
+/// <summary>What a loaded model is and where it runs.</summary>
+public sealed record ModelInfo
+{
+    /// <summary>Model name from the manifest.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The folder the model was loaded from, or null for models that have none (baselines).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The manifest in force (read from <c>model.json</c>, or <see cref="ModelManifest.SamDefaults"/>).</summary>
+    public required ModelManifest Manifest { get; init; }
+
+    /// <summary>True when the folder had no <c>model.json</c> and SAM defaults were used.</summary>
+    public bool ManifestWasDefaulted { get; init; }
+
+    /// <summary>The preprocessing profile.</summary>
+    public PreprocessingProfile Preprocessing => Manifest.Preprocessing;
+
+    /// <summary>The encoder export detected from the ONNX signature.</summary>
+    public EncoderVariant? EncoderVariant { get; init; }
+
+    /// <summary>The decoder export detected from the ONNX signature.</summary>
+    public DecoderVariant? DecoderVariant { get; init; }
+
+    /// <summary>How many masks one decode returns (4 for multimask exports, 1 for single-mask).</summary>
+    public int MaskCount { get; init; }
+
+    /// <summary>True when the model segments with no prompt at all.</summary>
+    public bool SupportsNoPrompt => Manifest.SupportsNoPrompt;
+
+    /// <summary>The execution provider that runs the model, e.g. <c>cpu</c> or <c>cuda:0</c>.</summary>
+    public required string ExecutionProvider { get; init; }
+
+    /// <summary>Each provider of the preference list as tried, with the reasons for skipping.</summary>
+    public IReadOnlyList<ProviderAttempt> ProviderAttempts { get; init; } = [];
+
+    /// <summary>True when the model runs on the CPU because no preferred provider could be used.</summary>
+    public bool FellBackToCpu { get; init; }
+}

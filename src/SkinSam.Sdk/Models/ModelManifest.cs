@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text.Json;
+using SkinSam.Sdk.Preprocessing;
+
+namespace SkinSam.Sdk.Models;
+
+/// <summary>
+/// The <c>model.json</c> of a model folder: what the model is, how to feed it and under which licence.
+/// A folder without one (the official SAM export) gets <see cref="SamDefaults"/>.
+/// </summary>
+public sealed record ModelManifest
+{
+    /// <summary>The manifest file name inside a model folder.</summary>
+    public const string FileName = "model.json";
+
+    /// <summary>The manifest schema version this SDK reads.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Model identifier, e.g. <c>skinsam-tiny</c>.</summary>
+    public string Name { get; init; } = "sam";
+
+    /// <summary>Model family; <c>sam-v1</c> covers SAM, MedSAM, SkinSAM and MobileSAM exports.</summary>
+    public string Family { get; init; } = "sam-v1";
+
+    /// <summary>How images are turned into the encoder input.</summary>
+    public PreprocessingProfile Preprocessing { get; init; } = PreprocessingProfile.Sam;
+
+    /// <summary>Long side of the encoder frame in pixels (1024 for SAM v1).</summary>
+    public int InputSize { get; init; } = 1024;
+
+    /// <summary>Logits above this value are foreground.</summary>
+    public float MaskThreshold { get; init; }
+
+    /// <summary>Encoder file name inside the folder.</summary>
+    public string EncoderFile { get; init; } = "encoder.onnx";
+
+    /// <summary>The encoder export, or null to detect it from the ONNX signature.</summary>
+    public EncoderVariant? EncoderVariant { get; init; }
+
+    /// <summary>Decoder file name inside the folder.</summary>
+    public string DecoderFile { get; init; } = "decoder.onnx";
+
+    /// <summary>The decoder export, or null to detect it from the ONNX signature.</summary>
+    public DecoderVariant? DecoderVariant { get; init; }
+
+    /// <summary>True when the decoder was exported with a batch axis so several prompts run in one call.</summary>
+    public bool DecoderBatchAxis { get; init; }
+
+    /// <summary>True when the model was trained to segment with no prompt (the padding point alone).</summary>
+    public bool SupportsNoPrompt { get; init; }
+
+    /// <summary>SPDX licence expression of the weights.</summary>
+    public string? License { get; init; }
+
+    /// <summary>Where the weights came from.</summary>
+    public string? Provenance { get; init; }
+
+    /// <summary>The defaults for a folder holding only the official SAM <c>encoder.onnx</c> and <c>decoder.onnx</c>.</summary>
+    public static ModelManifest SamDefaults { get; } = new() { Name = "sam", Provenance = "no model.json: official SAM export assumed" };
+
+    /// <summary>Reads and validates a manifest file.</summary>
+    /// <param name="path">Path of <c>model.json</c>.</param>
+    /// <returns>The manifest.</returns>
+    /// <exception cref="ModelLoadException">The file is missing, not JSON, or holds values outside the schema.</exception>
+    public static ModelManifest Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException($"Expected a readable manifest at '{path}'; got {ex.GetType().Name}: {ex.Message}", ex);
+        }
+
+        return Parse(json, path);
+    }
+
+    /// <summary>Parses and validates manifest JSON.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="source">A name for the text in error messages (usually its path).</param>
+    /// <returns>The manifest.</returns>
+    /// <exception cref="ModelLoadException">The text is not JSON or holds values outside the schema; every problem is listed.</exception>
+    public static ModelManifest Parse(string json, string source = FileName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelLoadException($"{source}: expected a JSON object; got invalid JSON ({ex.Message})", ex);
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ModelLoadException($"{source}: expected a JSON object; got {doc.RootElement.ValueKind}.");
+            }
+
+            var errors = new List<string>();
+            var reader = new ManifestReader(doc.RootElement, errors);
+            int schema = reader.Int("schemaVersion", CurrentSchemaVersion);
+            if (schema != CurrentSchemaVersion)
+            {
+                errors.Add($"'schemaVersion': expected {CurrentSchemaVersion}; got {schema}");
+            }
+
+            var manifest = new ModelManifest
+            {
+                Name = reader.String("name", "sam")!,
+                Family = reader.String("family", "sam-v1")!,
+                Preprocessing = reader.Enum("preprocessing", PreprocessingProfile.Sam, ("sam", PreprocessingProfile.Sam), ("medsam", PreprocessingProfile.MedSam)),
+                InputSize = reader.Int("inputSize", 1024),
+                MaskThreshold = reader.Float("maskThreshold", 0f),
+                EncoderFile = reader.Child("encoder").String("file", "encoder.onnx")!,
+                EncoderVariant = reader.Child("encoder").NullableEnum("variant", ("image-nchw", Models.EncoderVariant.ImageNchw), ("input-image-hwc", Models.EncoderVariant.InputImageHwc)),
+                DecoderFile = reader.Child("decoder").String("file", "decoder.onnx")!,
+                DecoderVariant = reader.Child("decoder").NullableEnum("variant", ("multimask", Models.DecoderVariant.Multimask), ("single-mask", Models.DecoderVariant.SingleMask), ("low-res-only", Models.DecoderVariant.LowResOnly)),
+                DecoderBatchAxis = reader.Child("decoder").Bool("batchAxis", false),
+                SupportsNoPrompt = reader.Bool("supportsNoPrompt", false),
+                License = reader.String("license", null),
+                Provenance = reader.String("provenance", null),
+            };
+
+            if (manifest.Family != "sam-v1")
+            {
+                errors.Add($"'family': expected \"sam-v1\"; got \"{manifest.Family}\"");
+            }
+
+            if (manifest.InputSize != 1024)
+            {
+                errors.Add($"'inputSize': expected 1024 (the SAM v1 frame); got {manifest.InputSize}");
+            }
+
+            if (!float.IsFinite(manifest.MaskThreshold))
+            {
+                errors.Add($"'maskThreshold': expected a finite number; got {manifest.MaskThreshold.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            foreach ((string key, string file) in new[] { ("encoder.file", manifest.EncoderFile), ("decoder.file", manifest.DecoderFile) })
+            {
+                if (file.Length == 0 || Path.IsPathRooted(file) || file.Contains("..", StringComparison.Ordinal))
+                {
+                    errors.Add($"'{key}': expected a file name inside the model folder; got \"{file}\"");
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new ModelLoadException($"{source}: {errors.Count} problem(s): {string.Join("; ", errors)}.");
+            }
+
+            return manifest;
+        }
+    }
+
+    /// <summary>The manifest as JSON in the schema <see cref="Parse"/> reads.</summary>
+    /// <returns>Indented JSON.</returns>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("schemaVersion", CurrentSchemaVersion);
+            w.WriteString("name", Name);
+            w.WriteString("family", Family);
+            w.WriteString("preprocessing", Preprocessing == PreprocessingProfile.MedSam ? "medsam" : "sam");
+            w.WriteNumber("inputSize", InputSize);
+            w.WriteNumber("maskThreshold", MaskThreshold);
+            w.WriteStartObject("encoder");
+            w.WriteString("file", EncoderFile);
+            if (EncoderVariant is { } ev)
+            {
+                w.WriteString("variant", ev == Models.EncoderVariant.ImageNchw ? "image-nchw" : "input-image-hwc");
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("decoder");
+            w.WriteString("file", DecoderFile);
+            if (DecoderVariant is { } dv)
+            {
+                w.WriteString("variant", dv switch { Models.DecoderVariant.Multimask => "multimask", Models.DecoderVariant.SingleMask => "single-mask", _ => "low-res-only" });
+            }
+
+            w.WriteBoolean("batchAxis", DecoderBatchAxis);
+            w.WriteEndObject();
+            w.WriteBoolean("supportsNoPrompt", SupportsNoPrompt);
+            if (License is not null)
+            {
+                w.WriteString("license", License);
+            }
+
+            if (Provenance is not null)
+            {
+                w.WriteString("provenance", Provenance);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private readonly struct ManifestReader(JsonElement element, List<string> errors, string prefix = "")
+    {
+        public ManifestReader Child(string name)
+        {
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement child))
+            {
+                if (child.ValueKind == JsonValueKind.Object)
+                {
+                    return new ManifestReader(child, errors, prefix + name + ".");
+                }
+
+                errors.Add($"'{prefix}{name}': expected an object; got {child.ValueKind}");
+            }
+
+            return new ManifestReader(default, errors, prefix + name + ".");
+        }
+
+        public string? String(string name, string? fallback)
+        {
+            if (!TryGet(name, out JsonElement v))
+            {
+                return fallback;
+            }
+
+            if (v.ValueKind == JsonValueKind.String)
+            {
+                return v.GetString();
+            }
+
+            errors.Add($"'{prefix}{name}': expected a string; got {v.ValueKind}");
+            return fallback;
+        }
+
+        public int Int(string name, int fallback)
+        {
+            if (!TryGet(name, out JsonElement v))
+            {
+                return fallback;
+            }
+
+            if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i))
+            {
+                return i;
+            }
+
+            errors.Add($"'{prefix}{name}': expected an integer; got {v.GetRawText()}");
+            return fallback;
+        }
+
+        public float Float(string name, float fallback)
+        {
+            if (!TryGet(name, out JsonElement v))
+            {
+                return fallback;
+            }
+
+            if (v.ValueKind == JsonValueKind.Number && v.TryGetSingle(out float f))
+            {
+                return f;
+            }
+
+            errors.Add($"'{prefix}{name}': expected a number; got {v.GetRawText()}");
+            return fallback;
+        }
+
+        public bool Bool(string name, bool fallback)
+        {
+            if (!TryGet(name, out JsonElement v))
+            {
+                return fallback;
+            }
+
+            if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                return v.GetBoolean();
+            }
+
+            errors.Add($"'{prefix}{name}': expected true or false; got {v.GetRawText()}");
+            return fallback;
+        }
+
+        public T Enum<T>(string name, T fallback, params (string Name, T Value)[] choices)
+            where T : struct => NullableEnum(name, choices) ?? fallback;
+
+        public T? NullableEnum<T>(string name, params (string Name, T Value)[] choices)
+            where T : struct
+        {
+            string? s = String(name, null);
+            if (s is null)
+            {
+                return null;
+            }
+
+            foreach ((string n, T value) in choices)
+            {
+                if (string.Equals(n, s, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            errors.Add($"'{prefix}{name}': expected one of {string.Join(", ", choices.Select(c => "\"" + c.Name + "\""))}; got \"{s}\"");
+            return null;
+        }
+
+        private bool TryGet(string name, out JsonElement value)
+        {
+            value = default;
+            return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+        }
+    }
+}

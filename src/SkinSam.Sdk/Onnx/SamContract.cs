@@ -1,0 +1,142 @@
+using Microsoft.ML.OnnxRuntime;
+using SkinSam.Sdk.Models;
+
+namespace SkinSam.Sdk.Onnx;
+
+/// <summary>The SAM v1 ONNX contract (DESIGN 3): names, shapes and types of encoder and decoder, and detection of their variants.</summary>
+internal static class SamContract
+{
+    public const int EmbeddingChannels = 256;
+    public const int EmbeddingSide = 64;
+    public const int LowResSide = 256;
+    public const int FrameSize = 1024;
+
+    public const string ImageInput = "image";
+    public const string HwcImageInput = "input_image";
+    public const string EmbeddingsName = "image_embeddings";
+    public const string PointCoords = "point_coords";
+    public const string PointLabels = "point_labels";
+    public const string MaskInput = "mask_input";
+    public const string HasMaskInput = "has_mask_input";
+    public const string OrigImSize = "orig_im_size";
+    public const string Masks = "masks";
+    public const string IouPredictions = "iou_predictions";
+    public const string LowResMasks = "low_res_masks";
+
+    private static readonly int[] EmbeddingDims = [1, EmbeddingChannels, EmbeddingSide, EmbeddingSide];
+
+    /// <summary>Finds which encoder export a session is and checks it fully.</summary>
+    public static EncoderVariant DetectEncoder(InferenceSession session, EncoderVariant? declared, string file)
+    {
+        IReadOnlyDictionary<string, NodeMetadata> inputs = session.InputMetadata;
+        EncoderVariant detected;
+        if (inputs.TryGetValue(ImageInput, out NodeMetadata? nchw) && nchw.Dimensions.Length == 4)
+        {
+            detected = EncoderVariant.ImageNchw;
+        }
+        else if (inputs.TryGetValue(HwcImageInput, out NodeMetadata? hwc) && hwc.Dimensions.Length == 3)
+        {
+            detected = EncoderVariant.InputImageHwc;
+        }
+        else
+        {
+            throw new ModelContractException(
+                $"{file}: expected the SAM encoder input '{ImageInput}' float32 [1,3,1024,1024] (normalised NCHW) or '{HwcImageInput}' float32 [H,W,3] (RGB 0..255); " +
+                $"got inputs: {OnnxSignature.DescribeAll(inputs)}.");
+        }
+
+        if (declared is { } d && d != detected)
+        {
+            throw new ModelContractException($"{file}: model.json declares encoder variant {d}, but the ONNX inputs are those of {detected}: {OnnxSignature.DescribeAll(inputs)}.");
+        }
+
+        var problems = new List<string>();
+        string? p = detected == EncoderVariant.ImageNchw
+            ? OnnxSignature.Check(inputs, ImageInput, [1, 3, FrameSize, FrameSize])
+            : OnnxSignature.Check(inputs, HwcImageInput, [-1, -1, 3]);
+        AddIf(problems, p);
+        if (inputs.Count != 1)
+        {
+            problems.Add($"expected exactly one input; got {inputs.Count}: {OnnxSignature.DescribeAll(inputs)}");
+        }
+
+        AddIf(problems, OnnxSignature.Check(session.OutputMetadata, EmbeddingsName, EmbeddingDims));
+        Throw(file, "encoder", problems, inputs, session.OutputMetadata);
+        return detected;
+    }
+
+    /// <summary>Finds which decoder export a session is, checks it fully, and returns the mask count K (or -1 when dynamic).</summary>
+    public static (DecoderVariant Variant, int MaskCount) DetectDecoder(InferenceSession session, DecoderVariant? declared, string file)
+    {
+        IReadOnlyDictionary<string, NodeMetadata> inputs = session.InputMetadata;
+        IReadOnlyDictionary<string, NodeMetadata> outputs = session.OutputMetadata;
+        var problems = new List<string>();
+
+        AddIf(problems, OnnxSignature.Check(inputs, EmbeddingsName, EmbeddingDims));
+        AddIf(problems, OnnxSignature.Check(inputs, PointCoords, [1, -1, 2]));
+        AddIf(problems, OnnxSignature.Check(inputs, PointLabels, [1, -1]));
+        AddIf(problems, OnnxSignature.Check(inputs, MaskInput, [1, 1, LowResSide, LowResSide]));
+        AddIf(problems, OnnxSignature.Check(inputs, HasMaskInput, [1]));
+        bool hasMasks = outputs.ContainsKey(Masks);
+        if (hasMasks || inputs.ContainsKey(OrigImSize))
+        {
+            AddIf(problems, OnnxSignature.Check(inputs, OrigImSize, [2]));
+        }
+
+        string[] known = [EmbeddingsName, PointCoords, PointLabels, MaskInput, HasMaskInput, OrigImSize];
+        foreach (string extra in inputs.Keys.Where(k => !known.Contains(k)))
+        {
+            problems.Add($"expected no input '{extra}' (the SDK cannot feed it); got {OnnxSignature.Describe(extra, inputs[extra])}");
+        }
+
+        AddIf(problems, OnnxSignature.Check(outputs, IouPredictions, [1, -1]));
+        AddIf(problems, OnnxSignature.Check(outputs, LowResMasks, [1, -1, LowResSide, LowResSide]));
+        if (hasMasks)
+        {
+            AddIf(problems, OnnxSignature.Check(outputs, Masks, [1, -1, -1, -1]));
+        }
+
+        Throw(file, "decoder", problems, inputs, outputs);
+
+        int k = outputs[IouPredictions].Dimensions[1];
+        if (k < 0)
+        {
+            k = outputs[LowResMasks].Dimensions[1];
+        }
+
+        DecoderVariant detected = !hasMasks ? DecoderVariant.LowResOnly : k == 1 ? DecoderVariant.SingleMask : DecoderVariant.Multimask;
+        if (hasMasks && k < 0 && declared == DecoderVariant.SingleMask)
+        {
+            detected = DecoderVariant.SingleMask;
+        }
+
+        if (declared is { } d && d != detected)
+        {
+            throw new ModelContractException(
+                $"{file}: model.json declares decoder variant {d}, but the ONNX signature is that of {detected} " +
+                $"(outputs: {OnnxSignature.DescribeAll(outputs)}).");
+        }
+
+        return (detected, k);
+    }
+
+    private static void AddIf(List<string> problems, string? problem)
+    {
+        if (problem is not null)
+        {
+            problems.Add(problem);
+        }
+    }
+
+    private static void Throw(string file, string role, List<string> problems, IReadOnlyDictionary<string, NodeMetadata> inputs, IReadOnlyDictionary<string, NodeMetadata> outputs)
+    {
+        if (problems.Count == 0)
+        {
+            return;
+        }
+
+        throw new ModelContractException(
+            $"{file} does not match the SAM v1 {role} contract: {string.Join("; ", problems)}. " +
+            $"Actual inputs: {OnnxSignature.DescribeAll(inputs)}. Actual outputs: {OnnxSignature.DescribeAll(outputs)}.");
+    }
+}

@@ -1,0 +1,736 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using SkinSam.Sdk.ExecutionProviders;
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Masks;
+using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Postprocessing;
+using SkinSam.Sdk.Preprocessing;
+using SkinSam.Sdk.Prompts;
+
+namespace SkinSam.Sdk.Onnx;
+
+/// <summary>
+/// A SAM v1 family model (SAM, MedSAM, SkinSAM, MobileSAM, SkinSAM-Tiny) running on ONNX Runtime from a model folder:
+/// <c>encoder.onnx</c>, <c>decoder.onnx</c> and optionally <c>model.json</c>.
+/// </summary>
+/// <remarks>
+/// One instance is safe to use from many threads at once: ONNX Runtime sessions run concurrently and every call
+/// rents its own buffers. Cancellation sets <see cref="RunOptions.Terminate"/> on the running session.
+/// Disposing ends calls still in flight with <see cref="ObjectDisposedException"/>.
+/// </remarks>
+public sealed class SamOnnxModel : ISegmentationModel
+{
+    private const int EmbeddingLength = SamContract.EmbeddingChannels * SamContract.EmbeddingSide * SamContract.EmbeddingSide;
+    private const int FrameLength = 3 * SamContract.FrameSize * SamContract.FrameSize;
+    private const int LowResLength = SamContract.LowResSide * SamContract.LowResSide;
+
+    private static readonly ArrayPool<float> TensorPool = ArrayPool<float>.Create(maxArrayLength: 4 * 1024 * 1024, maxArraysPerBucket: 64);
+    private static readonly long[] EmbeddingShape = [1, SamContract.EmbeddingChannels, SamContract.EmbeddingSide, SamContract.EmbeddingSide];
+    private static readonly long[] FrameShape = [1, 3, SamContract.FrameSize, SamContract.FrameSize];
+    private static readonly long[] MaskInputShape = [1, 1, SamContract.LowResSide, SamContract.LowResSide];
+    private static readonly long[] ScalarShape = [1];
+    private static readonly long[] SizeShape = [2];
+
+    private readonly InferenceSession _encoder;
+    private readonly InferenceSession _decoder;
+    private readonly SessionOptions _sessionOptions;
+    private readonly SamPreprocessor _samPreprocessor = new();
+    private readonly MedSamPreprocessor _medSamPreprocessor = new();
+    private readonly string[] _encoderInputNames;
+    private readonly string[] _encoderOutputNames = [SamContract.EmbeddingsName];
+    private readonly string[] _decoderInputNames;
+    private readonly string[] _decoderOutputNames;
+    private readonly ConcurrentDictionary<RunOptions, byte> _running = new();
+    private int _inFlight;
+    private int _disposed;
+
+    private SamOnnxModel(ModelInfo info, SessionOptions sessionOptions, InferenceSession encoder, InferenceSession decoder)
+    {
+        Info = info;
+        _sessionOptions = sessionOptions;
+        _encoder = encoder;
+        _decoder = decoder;
+        _encoderInputNames = [info.EncoderVariant == EncoderVariant.InputImageHwc ? SamContract.HwcImageInput : SamContract.ImageInput];
+        bool lowResOnly = info.DecoderVariant == DecoderVariant.LowResOnly;
+        bool feedsSize = decoder.InputMetadata.ContainsKey(SamContract.OrigImSize);
+        _decoderInputNames = feedsSize
+            ? [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput, SamContract.OrigImSize]
+            : [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput];
+        _decoderOutputNames = lowResOnly
+            ? [SamContract.IouPredictions, SamContract.LowResMasks]
+            : [SamContract.Masks, SamContract.IouPredictions, SamContract.LowResMasks];
+    }
+
+    /// <inheritdoc/>
+    public ModelInfo Info { get; }
+
+    /// <summary>
+    /// Loads a model folder: reads <c>model.json</c> (or assumes the official SAM export when there is none), creates the
+    /// ONNX Runtime sessions on the first usable execution provider, and checks both ONNX signatures against the contract.
+    /// </summary>
+    /// <param name="folder">The model folder.</param>
+    /// <param name="options">Providers and session settings; null for CPU defaults.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="ModelLoadException">The folder, a file or the manifest is missing or unreadable, or an ONNX file is corrupt.</exception>
+    /// <exception cref="ModelContractException">An ONNX signature does not match the SAM v1 contract or the manifest.</exception>
+    /// <exception cref="ExecutionProviderException">No preferred provider could be used and CPU fallback is off.</exception>
+    public static SamOnnxModel Load(string folder, ModelOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        options ??= ModelOptions.Default;
+        options.Validate();
+
+        string full = System.IO.Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+        {
+            throw new ModelLoadException(File.Exists(full)
+                ? $"Expected a model folder; got the file '{full}'. Point at the folder holding encoder.onnx and decoder.onnx."
+                : $"Expected a model folder at '{full}'; got no such directory.");
+        }
+
+        string manifestPath = System.IO.Path.Combine(full, ModelManifest.FileName);
+        bool defaulted = !File.Exists(manifestPath);
+        ModelManifest manifest = defaulted ? ModelManifest.SamDefaults : ModelManifest.Load(manifestPath);
+        string encoderPath = System.IO.Path.Combine(full, manifest.EncoderFile);
+        string decoderPath = System.IO.Path.Combine(full, manifest.DecoderFile);
+        var missing = new[] { encoderPath, decoderPath }.Where(p => !File.Exists(p)).Select(System.IO.Path.GetFileName).ToList();
+        if (missing.Count > 0)
+        {
+            string held = string.Join(", ", Directory.EnumerateFileSystemEntries(full).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal));
+            throw new ModelLoadException($"Expected {string.Join(" and ", missing)} in model folder '{full}'; the folder holds: {(held.Length == 0 ? "nothing" : held)}.");
+        }
+
+        if (manifest.Preprocessing == PreprocessingProfile.MedSam && manifest.EncoderVariant == EncoderVariant.InputImageHwc)
+        {
+            throw new ModelLoadException($"{manifestPath}: the medsam profile needs an image-nchw encoder (the SDK stretches and min-max scales); got input-image-hwc.");
+        }
+
+        (SessionOptions so, InferenceSession enc, InferenceSession dec, string provider, List<ProviderAttempt> attempts, bool fellBack) =
+            CreateSessions(encoderPath, decoderPath, options);
+        try
+        {
+            EncoderVariant ev = SamContract.DetectEncoder(enc, manifest.EncoderVariant, encoderPath);
+            if (manifest.Preprocessing == PreprocessingProfile.MedSam && ev == EncoderVariant.InputImageHwc)
+            {
+                throw new ModelContractException($"{encoderPath}: the medsam profile needs the '{SamContract.ImageInput}' NCHW input; got '{SamContract.HwcImageInput}'.");
+            }
+
+            (DecoderVariant dv, int k) = SamContract.DetectDecoder(dec, manifest.DecoderVariant, decoderPath);
+            var info = new ModelInfo
+            {
+                Name = manifest.Name,
+                Path = full,
+                Manifest = manifest,
+                ManifestWasDefaulted = defaulted,
+                EncoderVariant = ev,
+                DecoderVariant = dv,
+                MaskCount = k > 0 ? k : (dv == DecoderVariant.SingleMask ? 1 : 4),
+                ExecutionProvider = provider,
+                ProviderAttempts = attempts,
+                FellBackToCpu = fellBack,
+            };
+            return new SamOnnxModel(info, so, enc, dec);
+        }
+        catch
+        {
+            dec.Dispose();
+            enc.Dispose();
+            so.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ImageEmbedding Encode(ImageBuffer image, CancellationToken cancellationToken = default)
+    {
+        if (image.IsEmpty)
+        {
+            throw new ArgumentException("Expected an image of at least 1x1 pixels; got an empty ImageBuffer (the default value).", nameof(image));
+        }
+
+        Enter();
+        float[]? input = null;
+        float[]? embedding = null;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int resizedW, resizedH;
+            long[] inputShape;
+            int inputLength;
+            input = TensorPool.Rent(FrameLength);
+            if (Info.Preprocessing == PreprocessingProfile.MedSam)
+            {
+                _medSamPreprocessor.Preprocess(image, input.AsSpan(0, FrameLength));
+                (resizedW, resizedH) = (SamContract.FrameSize, SamContract.FrameSize);
+                inputShape = FrameShape;
+                inputLength = FrameLength;
+            }
+            else if (Info.EncoderVariant == EncoderVariant.InputImageHwc)
+            {
+                _samPreprocessor.PreprocessHwc(image, input, out resizedW, out resizedH);
+                inputShape = [resizedH, resizedW, 3];
+                inputLength = resizedW * resizedH * 3;
+            }
+            else
+            {
+                _samPreprocessor.Preprocess(image, input.AsSpan(0, FrameLength));
+                (resizedW, resizedH) = SamPreprocessor.GetResizedSize(image.Width, image.Height, SamContract.FrameSize);
+                inputShape = FrameShape;
+                inputLength = FrameLength;
+            }
+
+            embedding = TensorPool.Rent(EmbeddingLength);
+            using (OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputLength), inputShape))
+            using (OrtValue outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embedding.AsMemory(0, EmbeddingLength), EmbeddingShape))
+            {
+                Run(_encoder, _encoderInputNames, [inputValue], _encoderOutputNames, [outputValue], cancellationToken);
+            }
+
+            ReadOnlySpan<float> values = embedding.AsSpan(0, EmbeddingLength);
+            if (!float.IsFinite(TensorPrimitives.Sum(values)))
+            {
+                int bad = CountNonFinite(values);
+                if (bad > 0)
+                {
+                    throw new ModelOutputException($"{Info.Manifest.EncoderFile}: expected finite values in '{SamContract.EmbeddingsName}'; got {bad} NaN or infinite of {EmbeddingLength}.");
+                }
+            }
+
+            var result = new ImageEmbedding(this, image.Width, image.Height, resizedW, resizedH, embedding.AsMemory(0, EmbeddingLength), embedding, static a => TensorPool.Return(a));
+            embedding = null;
+            return result;
+        }
+        finally
+        {
+            if (input is not null)
+            {
+                TensorPool.Return(input);
+            }
+
+            if (embedding is not null)
+            {
+                TensorPool.Return(embedding);
+            }
+
+            Exit();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ImageEmbedding> EncodeAsync(ImageBuffer image, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Encode(image, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public SegmentationResult Decode(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        ArgumentNullException.ThrowIfNull(prompt);
+        options ??= DecodeOptions.Default;
+        if (!ReferenceEquals(embedding.Owner, this))
+        {
+            throw new ArgumentException($"Expected an embedding made by this model ({Info.Name}); got one made by {DescribeOwner(embedding.Owner)}.", nameof(embedding));
+        }
+
+        ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
+        prompt.Validate(embedding.OriginalWidth, embedding.OriginalHeight);
+        if (prompt.Points.Count == 0 && prompt.Box is null && !Info.SupportsNoPrompt && prompt.MaskInput is null)
+        {
+            throw new InvalidPromptException(
+                $"Expected at least one point or a box: model '{Info.Name}' was not trained to segment without a prompt (model.json supportsNoPrompt is false); got an empty prompt.");
+        }
+
+        if (Info.DecoderVariant == DecoderVariant.SingleMask && options.Selection != MaskSelection.OfficialOnnx)
+        {
+            throw new NotSupportedException(
+                $"{Info.Manifest.DecoderFile} is a single-mask export that applies the {nameof(MaskSelection.OfficialOnnx)} rule inside the graph; expected Selection = {nameof(MaskSelection.OfficialOnnx)}; got {options.Selection}. Use a multimask export for other rules.");
+        }
+
+        Enter();
+        try
+        {
+            return DecodeCore(embedding, prompt, options, cancellationToken);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<SegmentationResult> DecodeBatch(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            if (prompts[i] is null)
+            {
+                throw new ArgumentException($"Expected a prompt at index {i}; got null.", nameof(prompts));
+            }
+        }
+
+        // The official decoder has batch size 1: one run per prompt over the same embedding.
+        var results = new SegmentationResult[prompts.Count];
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            results[i] = Decode(embedding, prompts[i], options, cancellationToken);
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public Task<SegmentationResult> DecodeAsync(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Decode(embedding, prompt, options, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public SegmentationResult Segment(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (!image.IsEmpty)
+        {
+            prompt.Validate(image.Width, image.Height);
+        }
+
+        using ImageEmbedding embedding = Encode(image, cancellationToken);
+        return Decode(embedding, prompt, options, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<SegmentationResult> SegmentAsync(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Segment(image, prompt, options, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Releases the ONNX Runtime sessions. Calls still running are terminated and end with <see cref="ObjectDisposedException"/>;
+    /// this method returns once they have left.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        foreach (RunOptions running in _running.Keys)
+        {
+            running.Terminate = true;
+        }
+
+        SpinWait.SpinUntil(() => Volatile.Read(ref _inFlight) == 0);
+        _decoder.Dispose();
+        _encoder.Dispose();
+        _sessionOptions.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Info.Name} ({Info.EncoderVariant}, {Info.DecoderVariant}, {Info.ExecutionProvider})";
+
+    internal static (float[] Coords, float[] Labels) BuildPointInputs(SegmentationPrompt prompt, double scaleX, double scaleY)
+    {
+        int n = prompt.Points.Count + (prompt.Box is null ? 1 : 2);
+        var coords = new float[n * 2];
+        var labels = new float[n];
+        int row = 0;
+        foreach (PromptPoint p in prompt.Points)
+        {
+            coords[row * 2] = (float)(p.X * scaleX);
+            coords[(row * 2) + 1] = (float)(p.Y * scaleY);
+            labels[row++] = (float)p.Label;
+        }
+
+        if (prompt.Box is { } b)
+        {
+            coords[row * 2] = (float)(b.X0 * scaleX);
+            coords[(row * 2) + 1] = (float)(b.Y0 * scaleY);
+            labels[row++] = 2f;
+            coords[row * 2] = (float)(b.X1 * scaleX);
+            coords[(row * 2) + 1] = (float)(b.Y1 * scaleY);
+            labels[row] = 3f;
+        }
+        else
+        {
+            // SAM's official ONNX usage: without a box, one padding point (0, 0) labelled -1.
+            labels[row] = -1f;
+        }
+
+        return (coords, labels);
+    }
+
+    /// <summary>Index of the mask a selection rule picks from predicted IoUs; <paramref name="rows"/> counts every row of point_coords.</summary>
+    internal static int SelectMask(ReadOnlySpan<float> iou, int rows, MaskSelection rule)
+    {
+        switch (rule)
+        {
+            case MaskSelection.PredictorFirstMask:
+                return 0;
+            case MaskSelection.HighestPredictedIou:
+                return TensorPrimitives.IndexOfMax(iou);
+            case MaskSelection.OfficialOnnx:
+                if (iou.Length == 1)
+                {
+                    return 0;
+                }
+
+                // score = iou + (N - 2.5) * [1000, 0, 0, 0]; argmax, first index on ties (torch.argmax).
+                float reweight = (rows - 2.5f) * 1000f;
+                int best = 0;
+                float bestScore = iou[0] + reweight;
+                for (int i = 1; i < iou.Length; i++)
+                {
+                    if (iou[i] > bestScore)
+                    {
+                        best = i;
+                        bestScore = iou[i];
+                    }
+                }
+
+                return best;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rule), rule, $"Expected a defined {nameof(MaskSelection)}; got {(int)rule}.");
+        }
+    }
+
+    private static (SessionOptions Options, InferenceSession Encoder, InferenceSession Decoder, string Provider, List<ProviderAttempt> Attempts, bool FellBack) CreateSessions(
+        string encoderPath, string decoderPath, ModelOptions options)
+    {
+        var attempts = new List<ProviderAttempt>();
+        IReadOnlyCollection<string> available = OrtEnv.Instance().GetAvailableProviders();
+        var candidates = options.Providers.ToList();
+        bool cpuListed = candidates.Any(p => p is BuiltInExecutionProvider { Kind: BuiltInProviderKind.Cpu });
+        if (!cpuListed && options.AllowCpuFallback)
+        {
+            candidates.Add(ExecutionProvider.Cpu);
+        }
+
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            ExecutionProvider provider = candidates[i];
+            bool isCpu = provider is BuiltInExecutionProvider { Kind: BuiltInProviderKind.Cpu };
+            SessionOptions so = options.CreateSessionOptions();
+            InferenceSession? encoder = null;
+            try
+            {
+                provider.AppendTo(so, available);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                so.Dispose();
+                attempts.Add(new ProviderAttempt(provider.DisplayName, false, Flatten(ex)));
+                continue;
+            }
+
+            try
+            {
+                encoder = OpenSession(encoderPath, so);
+                InferenceSession decoder = OpenSession(decoderPath, so);
+                attempts.Add(new ProviderAttempt(provider.DisplayName, true, null));
+                bool fellBack = isCpu && !cpuListed;
+                return (so, encoder, decoder, provider.DisplayName, attempts, fellBack);
+            }
+            catch (ModelLoadException ex) when (!isCpu)
+            {
+                // A provider can fail at session creation (missing CUDA libraries, no device): record it and try the next.
+                encoder?.Dispose();
+                so.Dispose();
+                attempts.Add(new ProviderAttempt(provider.DisplayName, false, Flatten(ex.InnerException ?? ex)));
+            }
+            catch
+            {
+                encoder?.Dispose();
+                so.Dispose();
+                throw;
+            }
+        }
+
+        string tried = string.Join("; ", attempts.Select(a => $"{a.Provider}: {a.Reason}"));
+        throw new ExecutionProviderException(options.AllowCpuFallback
+            ? $"Expected one of the execution providers [{string.Join(", ", options.Providers)}] to load the model; none could: {tried}."
+            : $"Expected one of the execution providers [{string.Join(", ", options.Providers)}] to load the model, with CPU fallback switched off; none could: {tried}.");
+    }
+
+    private static InferenceSession OpenSession(string path, SessionOptions options)
+    {
+        try
+        {
+            return new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            var length = new FileInfo(path).Length;
+            throw new ModelLoadException($"Expected '{path}' to be an ONNX model ONNX Runtime can load; got a file of {length} bytes that failed: {ex.Message}", ex);
+        }
+    }
+
+    private static string Flatten(Exception ex) => ex.Message.ReplaceLineEndings(" ").Trim();
+
+    private static string DescribeOwner(object owner) => owner is ISegmentationModel m ? $"model '{m.Info.Name}'" : owner.GetType().Name;
+
+    private static int CountNonFinite(ReadOnlySpan<float> values)
+    {
+        int bad = 0;
+        foreach (float v in values)
+        {
+            bad += float.IsFinite(v) ? 0 : 1;
+        }
+
+        return bad;
+    }
+
+    private SegmentationResult DecodeCore(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int w = embedding.OriginalWidth;
+        int h = embedding.OriginalHeight;
+        bool medSam = Info.Preprocessing == PreprocessingProfile.MedSam;
+        double scaleX = medSam ? SamContract.FrameSize / (double)w : embedding.ResizedWidth / (double)w;
+        double scaleY = medSam ? SamContract.FrameSize / (double)h : embedding.ResizedHeight / (double)h;
+        (float[] coords, float[] labels) = BuildPointInputs(prompt, scaleX, scaleY);
+        int rows = labels.Length;
+
+        float[] maskInput = TensorPool.Rent(LowResLength);
+        try
+        {
+            Span<float> maskSpan = maskInput.AsSpan(0, LowResLength);
+            if (prompt.MaskInput is { } m)
+            {
+                m.Span.CopyTo(maskSpan);
+            }
+            else
+            {
+                maskSpan.Clear();
+            }
+
+            float[] hasMask = [prompt.MaskInput is null ? 0f : 1f];
+            float[] origSize = medSam ? [SamContract.FrameSize, SamContract.FrameSize] : [h, w];
+            var inputs = new List<OrtValue>(6);
+            try
+            {
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.Values), EmbeddingShape));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [1, rows, 2]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [1, rows]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, LowResLength), MaskInputShape));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, ScalarShape));
+                if (_decoderInputNames.Length == 6)
+                {
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(origSize, SizeShape));
+                }
+
+                using IDisposableReadOnlyCollection<OrtValue> outputs = RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
+                return BuildResult(outputs, w, h, rows, options, start);
+            }
+            finally
+            {
+                foreach (OrtValue v in inputs)
+                {
+                    v.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            TensorPool.Return(maskInput);
+        }
+    }
+
+    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, long start)
+    {
+        bool lowResOnly = Info.DecoderVariant == DecoderVariant.LowResOnly;
+        OrtValue iouValue = outputs[lowResOnly ? 0 : 1];
+        OrtValue lowResValue = outputs[lowResOnly ? 1 : 2];
+        ReadOnlySpan<float> iou = iouValue.GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> lowRes = lowResValue.GetTensorDataAsSpan<float>();
+        int k = iou.Length;
+        string file = Info.Manifest.DecoderFile;
+        if (k < 1 || lowRes.Length != k * LowResLength)
+        {
+            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [1,K] and '{SamContract.LowResMasks}' [1,K,256,256] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
+        }
+
+        CheckFinite(iou, SamContract.IouPredictions, file);
+        CheckFinite(lowRes, SamContract.LowResMasks, file);
+
+        // Logits at the original size, per candidate: from the graph, or upsampled here.
+        ReadOnlySpan<float> fullLogits = default;
+        int fullW = w, fullH = h;
+        if (!lowResOnly)
+        {
+            OrtValue masksValue = outputs[0];
+            long[] shape = masksValue.GetTensorTypeAndShape().Shape;
+            fullLogits = masksValue.GetTensorDataAsSpan<float>();
+            (fullW, fullH) = Info.Preprocessing == PreprocessingProfile.MedSam ? (SamContract.FrameSize, SamContract.FrameSize) : (w, h);
+            if (shape.Length != 4 || shape[1] != k || shape[2] != fullH || shape[3] != fullW)
+            {
+                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [1,{k},{fullH},{fullW}]; got [{string.Join(",", shape)}].");
+            }
+
+            CheckFinite(fullLogits, SamContract.Masks, file);
+        }
+
+        int selected = SelectMask(iou, rows, options.Selection);
+        var candidates = new List<MaskCandidate>(options.MultimaskOutput ? k : 1);
+        MaskCandidate? chosen = null;
+        for (int i = 0; i < k; i++)
+        {
+            if (i != selected && !options.MultimaskOutput)
+            {
+                continue;
+            }
+
+            float[] logits = new float[w * h];
+            ReadOnlySpan<float> low = lowRes.Slice(i * LowResLength, LowResLength);
+            if (lowResOnly)
+            {
+                if (Info.Preprocessing == PreprocessingProfile.MedSam)
+                {
+                    MaskLogitUpsampler.ResizeBilinear(low, SamContract.LowResSide, SamContract.LowResSide, logits, w, h);
+                }
+                else
+                {
+                    MaskLogitUpsampler.Upsample(low, w, h, logits);
+                }
+            }
+            else if (fullW == w && fullH == h)
+            {
+                fullLogits.Slice(i * w * h, w * h).CopyTo(logits);
+            }
+            else
+            {
+                MaskLogitUpsampler.ResizeBilinear(fullLogits.Slice(i * fullW * fullH, fullW * fullH), fullW, fullH, logits, w, h);
+            }
+
+            var mask = new BinaryMask(w, h);
+            float threshold = Info.Manifest.MaskThreshold;
+            MaskThreshold.Apply(logits, mask.Data, threshold);
+            if (i == selected)
+            {
+                if (options.FillHoles)
+                {
+                    mask = mask.FillHoles();
+                }
+
+                if (options.LargestComponentOnly)
+                {
+                    mask = mask.KeepLargestComponent();
+                }
+            }
+
+            float stability = StabilityScore.Compute(logits, threshold, options.StabilityOffset);
+            var candidate = new MaskCandidate(i, mask, iou[i], stability, options.ReturnLogits ? logits : null);
+            candidates.Add(candidate);
+            if (i == selected)
+            {
+                chosen = candidate;
+            }
+        }
+
+        MaskCandidate best = chosen!;
+        return new SegmentationResult
+        {
+            Mask = best.Mask,
+            MaskIndex = selected,
+            PredictedIou = best.PredictedIou,
+            StabilityScore = best.StabilityScore,
+            Selection = options.Selection,
+            Area = best.Mask.Area,
+            BoundingBox = best.Mask.BoundingBox,
+            Logits = best.Logits,
+            LowResLogits = lowRes.Slice(selected * LowResLength, LowResLength).ToArray(),
+            Candidates = candidates,
+            Elapsed = Stopwatch.GetElapsedTime(start),
+        };
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> values, string name, string file)
+    {
+        if (!float.IsFinite(TensorPrimitives.Sum(values)))
+        {
+            int bad = CountNonFinite(values);
+            if (bad > 0)
+            {
+                throw new ModelOutputException($"{file}: expected finite values in '{name}'; got {bad} NaN or infinite of {values.Length}.");
+            }
+        }
+    }
+
+    private static Memory<float> MemoryMarshalReadOnly(ReadOnlyMemory<float> values) =>
+        System.Runtime.InteropServices.MemoryMarshal.AsMemory(values);
+
+    private void Run(InferenceSession session, string[] inputNames, OrtValue[] inputs, string[] outputNames, OrtValue[] outputs, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions();
+        using CancellationTokenRegistration registration = Track(runOptions, cancellationToken);
+        try
+        {
+            session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw Translate(ex, cancellationToken);
+        }
+        finally
+        {
+            _running.TryRemove(runOptions, out _);
+        }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> RunAllocating(InferenceSession session, string[] inputNames, List<OrtValue> inputs, string[] outputNames, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions();
+        using CancellationTokenRegistration registration = Track(runOptions, cancellationToken);
+        try
+        {
+            return session.Run(runOptions, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw Translate(ex, cancellationToken);
+        }
+        finally
+        {
+            _running.TryRemove(runOptions, out _);
+        }
+    }
+
+    private CancellationTokenRegistration Track(RunOptions runOptions, CancellationToken cancellationToken)
+    {
+        _running.TryAdd(runOptions, 0);
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            runOptions.Terminate = true;
+        }
+
+        return cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions)
+            : default;
+    }
+
+    private Exception Translate(OnnxRuntimeException ex, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException("The model run was cancelled.", ex, cancellationToken);
+        }
+
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return new ObjectDisposedException(nameof(SamOnnxModel), "The model was disposed while the call was running.");
+        }
+
+        return new ModelOutputException($"ONNX Runtime failed while running model '{Info.Name}': {ex.Message}", ex);
+    }
+
+    private void Enter()
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            throw new ObjectDisposedException(nameof(SamOnnxModel), $"Model '{Info.Name}' was disposed.");
+        }
+    }
+
+    private void Exit() => Interlocked.Decrement(ref _inFlight);
+}
