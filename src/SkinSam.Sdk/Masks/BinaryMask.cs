@@ -42,19 +42,7 @@ public sealed class BinaryMask
     }
 
     /// <summary>Number of foreground pixels.</summary>
-    public int Area
-    {
-        get
-        {
-            int n = 0;
-            foreach (byte b in _data)
-            {
-                n += b != 0 ? 1 : 0;
-            }
-
-            return n;
-        }
-    }
+    public int Area => _data.Length - _data.AsSpan().Count((byte)0);
 
     /// <summary>The tightest rectangle holding every foreground pixel, or <see cref="PixelRect.Empty"/>.</summary>
     public PixelRect BoundingBox
@@ -113,6 +101,19 @@ public sealed class BinaryMask
 
         return result;
     }
+
+    /// <summary>A new mask with the holes filled: background not 4-connected to the border becomes foreground (see <see cref="HoleFilling"/>).</summary>
+    /// <returns>The filled mask.</returns>
+    public BinaryMask FillHoles() => HoleFilling.Fill(this);
+
+    /// <summary>A new mask holding only the largest connected foreground region (see <see cref="ConnectedComponents"/>).</summary>
+    /// <param name="connectivity">Which neighbours connect; 8 by default.</param>
+    /// <returns>The new mask.</returns>
+    public BinaryMask KeepLargestComponent(Connectivity connectivity = ConnectedComponents.DefaultConnectivity) => ConnectedComponents.KeepLargest(this, connectivity);
+
+    /// <summary>The mask in COCO run-length encoding.</summary>
+    /// <returns>The encoding.</returns>
+    public CocoRle ToCocoRle() => CocoRle.Encode(this);
 
     private int Index(int x, int y)
     {

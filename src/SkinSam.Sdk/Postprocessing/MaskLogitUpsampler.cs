@@ -1,0 +1,256 @@
+using System.Buffers;
+
+namespace SkinSam.Sdk.Postprocessing;
+
+/// <summary>
+/// Turns SAM's low-resolution mask logits (256 x 256) into logits at the original image size, as
+/// <c>segment_anything</c>'s <c>Sam.postprocess_masks</c> does: bilinear to 1024 x 1024, crop to the
+/// resized image (long side 1024), bilinear to the original size, both with
+/// <c>F.interpolate(mode="bilinear", align_corners=False)</c>. Also a general bilinear resize.
+/// </summary>
+/// <remarks>
+/// <para><see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/> never builds the 1024 x 1024
+/// intermediate: per axis it composes the two bilinear steps into one operator of four taps (source
+/// index and weight products) and applies it directly to the 256 x 256 logits. The result differs from
+/// PyTorch's two rounded steps only by float32 rounding (a few units in the last place; the tests hold
+/// it within 1e-5 of torch 1.13 on logits up to about 46 in magnitude).</para>
+/// <para>Scratch memory is pooled, so a call allocates nothing once the pool is warm. NaN or infinite
+/// logits propagate to the outputs they touch. All methods are thread-safe.</para>
+/// </remarks>
+public static class MaskLogitUpsampler
+{
+    /// <summary>Side of SAM's low-resolution mask logits.</summary>
+    public const int LowResolutionSize = 256;
+
+    /// <summary>Side of SAM's square encoder input, the frame of the intermediate upsampling.</summary>
+    public const int InputSize = 1024;
+
+    private const int LowResolutionCount = LowResolutionSize * LowResolutionSize;
+
+    /// <summary>Taps of the first step, 256 to 1024, shared by every call.</summary>
+    private static readonly (int[] Index, float[] Weight) FirstStep = CreateFirstStep();
+
+    /// <summary>
+    /// Upsamples 256 x 256 low-resolution logits to <paramref name="originalWidth"/> x
+    /// <paramref name="originalHeight"/> logits, matching SAM's <c>postprocess_masks</c>.
+    /// </summary>
+    /// <param name="lowResolutionLogits">65,536 logits, row-major (one mask of the decoder's <c>low_res_masks</c>).</param>
+    /// <param name="originalWidth">Width of the original image, at least 1.</param>
+    /// <param name="originalHeight">Height of the original image, at least 1.</param>
+    /// <param name="destination">Receives <c>originalWidth * originalHeight</c> logits, row-major.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public static void Upsample(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, Span<float> destination)
+    {
+        _ = Validate(lowResolutionLogits, originalWidth, originalHeight, destination.Length);
+        (int resizedWidth, int resizedHeight) = GetResizedSize(originalWidth, originalHeight);
+
+        int[] xIndex = ArrayPool<int>.Shared.Rent(4 * originalWidth);
+        float[] xWeight = ArrayPool<float>.Shared.Rent(4 * originalWidth);
+        int[] yIndex = ArrayPool<int>.Shared.Rent(4 * originalHeight);
+        float[] yWeight = ArrayPool<float>.Shared.Rent(4 * originalHeight);
+        try
+        {
+            int xTaps = FillComposedTaps(originalWidth, resizedWidth, xIndex, xWeight);
+            int yTaps = FillComposedTaps(originalHeight, resizedHeight, yIndex, yWeight);
+            SeparableResampler.Resample(
+                lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize,
+                destination, originalWidth, originalHeight,
+                xIndex, xWeight, xTaps, xIdentity: false,
+                yIndex, yWeight, yTaps, yIdentity: false);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(xIndex);
+            ArrayPool<float>.Shared.Return(xWeight);
+            ArrayPool<int>.Shared.Return(yIndex);
+            ArrayPool<float>.Shared.Return(yWeight);
+        }
+    }
+
+    /// <summary>Upsamples like <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/> into a new array.</summary>
+    /// <param name="lowResolutionLogits">65,536 logits, row-major.</param>
+    /// <param name="originalWidth">Width of the original image, at least 1.</param>
+    /// <param name="originalHeight">Height of the original image, at least 1.</param>
+    /// <returns><c>originalWidth * originalHeight</c> logits, row-major.</returns>
+    public static float[] Upsample(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight)
+    {
+        int count = Validate(lowResolutionLogits, originalWidth, originalHeight, null);
+        var result = new float[count];
+        Upsample(lowResolutionLogits, originalWidth, originalHeight, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Resizes a single-channel float image with PyTorch's
+    /// <c>F.interpolate(mode="bilinear", align_corners=False)</c> semantics for an explicit output size
+    /// (no antialiasing). With 256 x 256 low-resolution logits and the original image size this is the
+    /// MedSAM recipe, which stretches without cropping.
+    /// </summary>
+    /// <param name="source">Row-major source values.</param>
+    /// <param name="sourceWidth">Source width, at least 1.</param>
+    /// <param name="sourceHeight">Source height, at least 1.</param>
+    /// <param name="destination">Receives <c>destinationWidth * destinationHeight</c> values, row-major; must not overlap <paramref name="source"/>.</param>
+    /// <param name="destinationWidth">Destination width, at least 1.</param>
+    /// <param name="destinationHeight">Destination height, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, or the spans overlap.</exception>
+    public static void ResizeBilinear(ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, Span<float> destination, int destinationWidth, int destinationHeight)
+    {
+        int sourceCount = CheckedArea(sourceWidth, sourceHeight, nameof(sourceWidth), "source");
+        int destinationCount = CheckedArea(destinationWidth, destinationHeight, nameof(destinationWidth), "destination");
+        if (source.Length != sourceCount)
+        {
+            throw new ArgumentException($"Expected {sourceCount} source values for {sourceWidth}x{sourceHeight}; got {source.Length}.", nameof(source));
+        }
+
+        if (destination.Length != destinationCount)
+        {
+            throw new ArgumentException($"Expected {destinationCount} destination values for {destinationWidth}x{destinationHeight}; got {destination.Length}.", nameof(destination));
+        }
+
+        if (source.Overlaps(destination))
+        {
+            throw new ArgumentException("Expected a destination that does not overlap the source; got overlapping spans.", nameof(destination));
+        }
+
+        ResizeCore(source, sourceWidth, sourceHeight, sourceWidth, destination, destinationWidth, destinationHeight);
+    }
+
+    /// <summary>
+    /// The reference two-step form of <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/>:
+    /// materialises the 1024 x 1024 intermediate exactly as PyTorch does, crops it, and resizes it.
+    /// Kept for verification and benchmarks.
+    /// </summary>
+    internal static void UpsampleTwoStep(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, Span<float> destination)
+    {
+        _ = Validate(lowResolutionLogits, originalWidth, originalHeight, destination.Length);
+        (int resizedWidth, int resizedHeight) = GetResizedSize(originalWidth, originalHeight);
+        float[] intermediate = ArrayPool<float>.Shared.Rent(InputSize * InputSize);
+        try
+        {
+            Span<float> full = intermediate.AsSpan(0, InputSize * InputSize);
+            ResizeCore(lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize, full, InputSize, InputSize);
+            ReadOnlySpan<float> cropped = full[..(((resizedHeight - 1) * InputSize) + resizedWidth)];
+            ResizeCore(cropped, resizedWidth, resizedHeight, InputSize, destination, originalWidth, originalHeight);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(intermediate);
+        }
+    }
+
+    /// <summary>SAM's resized size, long side 1024: <c>int(dim * (1024 / max(h, w)) + 0.5)</c> in double, like <c>ResizeLongestSide.get_preprocess_shape</c>.</summary>
+    internal static (int Width, int Height) GetResizedSize(int width, int height)
+    {
+        double scale = InputSize * 1.0 / Math.Max(width, height);
+        return ((int)((width * scale) + 0.5), (int)((height * scale) + 0.5));
+    }
+
+    private static void ResizeCore(ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int sourceStride, Span<float> destination, int destinationWidth, int destinationHeight)
+    {
+        int[] xIndex = ArrayPool<int>.Shared.Rent(2 * destinationWidth);
+        float[] xWeight = ArrayPool<float>.Shared.Rent(2 * destinationWidth);
+        int[] yIndex = ArrayPool<int>.Shared.Rent(2 * destinationHeight);
+        float[] yWeight = ArrayPool<float>.Shared.Rent(2 * destinationHeight);
+        try
+        {
+            BilinearAxis.FillTwoTaps(sourceWidth, destinationWidth, xIndex, xWeight);
+            BilinearAxis.FillTwoTaps(sourceHeight, destinationHeight, yIndex, yWeight);
+            SeparableResampler.Resample(
+                source, sourceWidth, sourceHeight, sourceStride,
+                destination, destinationWidth, destinationHeight,
+                xIndex, xWeight, 2, BilinearAxis.IsIdentity(sourceWidth, destinationWidth),
+                yIndex, yWeight, 2, BilinearAxis.IsIdentity(sourceHeight, destinationHeight));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(xIndex);
+            ArrayPool<float>.Shared.Return(xWeight);
+            ArrayPool<int>.Shared.Return(yIndex);
+            ArrayPool<float>.Shared.Return(yWeight);
+        }
+    }
+
+    /// <summary>
+    /// Composes, for one axis, 256 to 1024 (first step), crop to <paramref name="resizedSize"/>, and
+    /// <paramref name="resizedSize"/> to <paramref name="originalSize"/> (second step) into taps on the
+    /// 256 low-resolution positions. Returns the number of taps per output: 2 when the second step is
+    /// PyTorch's plain copy (equal sizes), else 4.
+    /// </summary>
+    private static int FillComposedTaps(int originalSize, int resizedSize, Span<int> index, Span<float> weight)
+    {
+        (int[] firstIndex, float[] firstWeight) = FirstStep;
+        if (BilinearAxis.IsIdentity(resizedSize, originalSize))
+        {
+            firstIndex.AsSpan(0, 2 * originalSize).CopyTo(index);
+            firstWeight.AsSpan(0, 2 * originalSize).CopyTo(weight);
+            return 2;
+        }
+
+        // The second step's taps go to the upper half of the buffers first; the composition reads
+        // output o's second-step taps (at 2o, 2o + 1 of that half) before writing 4o..4o + 3 below it.
+        Span<int> secondIndex = index.Slice(2 * originalSize, 2 * originalSize);
+        Span<float> secondWeight = weight.Slice(2 * originalSize, 2 * originalSize);
+        BilinearAxis.FillTwoTaps(resizedSize, originalSize, secondIndex, secondWeight);
+        for (int o = 0; o < originalSize; o++)
+        {
+            int r0 = secondIndex[2 * o];
+            int r1 = secondIndex[(2 * o) + 1];
+            float u0 = secondWeight[2 * o];
+            float u1 = secondWeight[(2 * o) + 1];
+            index[4 * o] = firstIndex[2 * r0];
+            index[(4 * o) + 1] = firstIndex[(2 * r0) + 1];
+            index[(4 * o) + 2] = firstIndex[2 * r1];
+            index[(4 * o) + 3] = firstIndex[(2 * r1) + 1];
+            weight[4 * o] = u0 * firstWeight[2 * r0];
+            weight[(4 * o) + 1] = u0 * firstWeight[(2 * r0) + 1];
+            weight[(4 * o) + 2] = u1 * firstWeight[2 * r1];
+            weight[(4 * o) + 3] = u1 * firstWeight[(2 * r1) + 1];
+        }
+
+        return 4;
+    }
+
+    private static (int[] Index, float[] Weight) CreateFirstStep()
+    {
+        var index = new int[2 * InputSize];
+        var weight = new float[2 * InputSize];
+        BilinearAxis.FillTwoTaps(LowResolutionSize, InputSize, index, weight);
+        return (index, weight);
+    }
+
+    private static int Validate(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, int? destinationLength)
+    {
+        if (lowResolutionLogits.Length != LowResolutionCount)
+        {
+            throw new ArgumentException(
+                $"Expected {LowResolutionCount} low-resolution logits ({LowResolutionSize}x{LowResolutionSize}); got {lowResolutionLogits.Length}.",
+                nameof(lowResolutionLogits));
+        }
+
+        int count = CheckedArea(originalWidth, originalHeight, nameof(originalWidth), "original image");
+        if (destinationLength is int length && length != count)
+        {
+            throw new ArgumentException($"Expected a destination of {count} values for {originalWidth}x{originalHeight}; got {length}.", "destination");
+        }
+
+        return count;
+    }
+
+    private static int CheckedArea(int width, int height, string parameterName, string what)
+    {
+        if (width < 1 || height < 1)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, $"Expected a {what} size of at least 1x1; got {width}x{height}.");
+        }
+
+        long area = (long)width * height;
+        if (area > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, $"Expected a {what} of at most {Array.MaxLength} values; got {width}x{height}.");
+        }
+
+        return (int)area;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SkinSam.Sdk.Masks;
+
+namespace SkinSam.Sdk.Postprocessing;
+
+/// <summary>
+/// Turns mask logits into binary masks: <c>logit &gt; threshold</c> (SAM, threshold 0.0), or
+/// <c>sigmoid(logit) &gt; probability</c> (the MedSAM profile, 0.5). NaN is never above a threshold.
+/// </summary>
+public static class MaskThreshold
+{
+    /// <summary>SAM's mask threshold on logits.</summary>
+    public const float DefaultLogitThreshold = 0f;
+
+    /// <summary>MedSAM's threshold on sigmoid probabilities.</summary>
+    public const float DefaultProbabilityThreshold = 0.5f;
+
+    private const int SigmoidChunk = 256;
+
+    /// <summary>Writes 1 where <c>logits[i] &gt; threshold</c>, else 0.</summary>
+    /// <param name="logits">Mask logits.</param>
+    /// <param name="destination">One byte per logit.</param>
+    /// <param name="threshold">The logit threshold, finite.</param>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The threshold is not finite.</exception>
+    public static void Apply(ReadOnlySpan<float> logits, Span<byte> destination, float threshold = DefaultLogitThreshold)
+    {
+        CheckLengths(logits.Length, destination.Length);
+        CheckFinite(threshold, nameof(threshold));
+        ApplyCore(logits, destination, threshold);
+    }
+
+    /// <summary>A new mask, foreground where <c>logits[i] &gt; threshold</c>.</summary>
+    /// <param name="logits">Width * height mask logits, row-major.</param>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="threshold">The logit threshold, finite.</param>
+    /// <returns>The mask.</returns>
+    /// <exception cref="ArgumentException">The logits are not width * height values.</exception>
+    public static BinaryMask ToMask(ReadOnlySpan<float> logits, int width, int height, float threshold = DefaultLogitThreshold)
+    {
+        var mask = new BinaryMask(width, height);
+        CheckMaskLength(logits.Length, width, height);
+        Apply(logits, mask.Data, threshold);
+        return mask;
+    }
+
+    /// <summary>
+    /// Writes 1 where <c>sigmoid(logits[i]) &gt; probability</c> in float32, else 0. For probability 0.5
+    /// this equals <c>logit &gt; 0</c> except for logits within about 6e-8 of zero, whose float32
+    /// sigmoid rounds to exactly 0.5.
+    /// </summary>
+    /// <param name="logits">Mask logits.</param>
+    /// <param name="destination">One byte per logit.</param>
+    /// <param name="probability">The probability threshold, in [0, 1].</param>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The probability is outside [0, 1].</exception>
+    public static void ApplySigmoid(ReadOnlySpan<float> logits, Span<byte> destination, float probability = DefaultProbabilityThreshold)
+    {
+        CheckLengths(logits.Length, destination.Length);
+        if (!(probability >= 0f && probability <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(probability), $"Expected a probability in [0, 1]; got {probability}.");
+        }
+
+        Span<float> chunk = stackalloc float[SigmoidChunk];
+        for (int i = 0; i < logits.Length; i += SigmoidChunk)
+        {
+            int n = Math.Min(SigmoidChunk, logits.Length - i);
+            TensorPrimitives.Sigmoid(logits.Slice(i, n), chunk[..n]);
+            ApplyCore(chunk[..n], destination.Slice(i, n), probability);
+        }
+    }
+
+    /// <summary>A new mask, foreground where <c>sigmoid(logits[i]) &gt; probability</c> (the MedSAM profile).</summary>
+    /// <param name="logits">Width * height mask logits, row-major.</param>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="probability">The probability threshold, in [0, 1].</param>
+    /// <returns>The mask.</returns>
+    public static BinaryMask ToMaskSigmoid(ReadOnlySpan<float> logits, int width, int height, float probability = DefaultProbabilityThreshold)
+    {
+        var mask = new BinaryMask(width, height);
+        CheckMaskLength(logits.Length, width, height);
+        ApplySigmoid(logits, mask.Data, probability);
+        return mask;
+    }
+
+    /// <summary>Counts the values strictly above <paramref name="threshold"/> (NaN never counts).</summary>
+    /// <param name="values">The values.</param>
+    /// <param name="threshold">The threshold; NaN counts nothing.</param>
+    /// <returns>The count.</returns>
+    public static int CountAbove(ReadOnlySpan<float> values, float threshold)
+    {
+        ref float src = ref MemoryMarshal.GetReference(values);
+        int n = values.Length;
+        int i = 0;
+        int count = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            Vector512<float> t = Vector512.Create(threshold);
+            Vector512<int> acc = Vector512<int>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                acc -= Vector512.GreaterThan(Vector512.LoadUnsafe(ref src, (nuint)i), t).AsInt32();
+            }
+
+            count = Vector512.Sum(acc);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Vector256<float> t = Vector256.Create(threshold);
+            Vector256<int> acc = Vector256<int>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                acc -= Vector256.GreaterThan(Vector256.LoadUnsafe(ref src, (nuint)i), t).AsInt32();
+            }
+
+            count = Vector256.Sum(acc);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            Vector128<float> t = Vector128.Create(threshold);
+            Vector128<int> acc = Vector128<int>.Zero;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                acc -= Vector128.GreaterThan(Vector128.LoadUnsafe(ref src, (nuint)i), t).AsInt32();
+            }
+
+            count = Vector128.Sum(acc);
+        }
+
+        for (; i < n; i++)
+        {
+            count += Unsafe.Add(ref src, i) > threshold ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static void ApplyCore(ReadOnlySpan<float> logits, Span<byte> destination, float threshold)
+    {
+        ref float src = ref MemoryMarshal.GetReference(logits);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        int n = logits.Length;
+        int i = 0;
+
+        // Four float comparisons narrow (int -> short -> byte) into one byte vector of 0 / 1.
+        if (Vector512.IsHardwareAccelerated && n >= 4 * Vector512<float>.Count)
+        {
+            Vector512<float> t = Vector512.Create(threshold);
+            const int step = 4 * 16;
+            for (; i <= n - step; i += step)
+            {
+                Vector512<int> m0 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref src, (nuint)i), t).AsInt32();
+                Vector512<int> m1 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref src, (nuint)(i + 16)), t).AsInt32();
+                Vector512<int> m2 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref src, (nuint)(i + 32)), t).AsInt32();
+                Vector512<int> m3 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref src, (nuint)(i + 48)), t).AsInt32();
+                Vector512<sbyte> b = Vector512.Narrow(Vector512.Narrow(m0, m1), Vector512.Narrow(m2, m3));
+                (b.AsByte() & Vector512<byte>.One).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 4 * Vector256<float>.Count)
+        {
+            Vector256<float> t = Vector256.Create(threshold);
+            const int step = 4 * 8;
+            for (; i <= n - step; i += step)
+            {
+                Vector256<int> m0 = Vector256.GreaterThan(Vector256.LoadUnsafe(ref src, (nuint)i), t).AsInt32();
+                Vector256<int> m1 = Vector256.GreaterThan(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)), t).AsInt32();
+                Vector256<int> m2 = Vector256.GreaterThan(Vector256.LoadUnsafe(ref src, (nuint)(i + 16)), t).AsInt32();
+                Vector256<int> m3 = Vector256.GreaterThan(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)), t).AsInt32();
+                Vector256<sbyte> b = Vector256.Narrow(Vector256.Narrow(m0, m1), Vector256.Narrow(m2, m3));
+                (b.AsByte() & Vector256<byte>.One).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= 4 * Vector128<float>.Count)
+        {
+            Vector128<float> t = Vector128.Create(threshold);
+            const int step = 4 * 4;
+            for (; i <= n - step; i += step)
+            {
+                Vector128<int> m0 = Vector128.GreaterThan(Vector128.LoadUnsafe(ref src, (nuint)i), t).AsInt32();
+                Vector128<int> m1 = Vector128.GreaterThan(Vector128.LoadUnsafe(ref src, (nuint)(i + 4)), t).AsInt32();
+                Vector128<int> m2 = Vector128.GreaterThan(Vector128.LoadUnsafe(ref src, (nuint)(i + 8)), t).AsInt32();
+                Vector128<int> m3 = Vector128.GreaterThan(Vector128.LoadUnsafe(ref src, (nuint)(i + 12)), t).AsInt32();
+                Vector128<sbyte> b = Vector128.Narrow(Vector128.Narrow(m0, m1), Vector128.Narrow(m2, m3));
+                (b.AsByte() & Vector128<byte>.One).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i) > threshold ? (byte)1 : (byte)0;
+        }
+    }
+
+    private static void CheckLengths(int logits, int destination)
+    {
+        if (logits != destination)
+        {
+            throw new ArgumentException($"Expected a destination of {logits} bytes, one per logit; got {destination}.", nameof(destination));
+        }
+    }
+
+    private static void CheckMaskLength(int logits, int width, int height)
+    {
+        if (logits != width * height)
+        {
+            throw new ArgumentException($"Expected {width * height} logits for a {width}x{height} mask; got {logits}.", nameof(logits));
+        }
+    }
+
+    private static void CheckFinite(float value, string parameterName)
+    {
+        if (!float.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, $"Expected a finite threshold; got {value}.");
+        }
+    }
+}

@@ -1,0 +1,321 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SkinSam.Sdk.Preprocessing;
+
+/// <summary>
+/// Resizes 8-bit images exactly as Pillow's <c>Image.resize((w, h), Image.BILINEAR)</c> does, bit for bit.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Pillow resamples separably with a triangle filter whose support widens by the scale factor when shrinking
+/// (so downscaling averages, i.e. antialiases), using 22-bit fixed-point weights. It runs the horizontal pass
+/// first, over only the source rows the vertical pass will read, rounds and clamps it to 8 bits, then runs
+/// the vertical pass, rounded and clamped again. A pass whose dimension does not change is skipped. This
+/// class reproduces those steps; its tests compare every byte against Debian's python3-pil.
+/// </para>
+/// <para>
+/// Images are tightly packed, interleaved, 1 to 4 channels (RGB24 is 3). Channels are resampled
+/// independently (Pillow premultiplies alpha only for RGBA and LA, which callers of this class do not pass).
+/// Weight tables are cached per size pair; intermediate rows come from <see cref="ArrayPool{T}"/>, so a
+/// steady-state call allocates nothing. Safe to call from many threads at once.
+/// </para>
+/// </remarks>
+public static class PilBilinearResize
+{
+    /// <summary>Resizes a tightly packed RGB24 image.</summary>
+    /// <param name="source">Exactly or at least <c>sourceWidth * sourceHeight * 3</c> bytes, red-green-blue.</param>
+    /// <param name="sourceWidth">Source width in pixels, at least 1.</param>
+    /// <param name="sourceHeight">Source height in pixels, at least 1.</param>
+    /// <param name="destination">At least <c>destinationWidth * destinationHeight * 3</c> bytes.</param>
+    /// <param name="destinationWidth">Destination width in pixels, at least 1.</param>
+    /// <param name="destinationHeight">Destination height in pixels, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">A buffer is shorter than its image.</exception>
+    public static void ResizeRgb24(ReadOnlySpan<byte> source, int sourceWidth, int sourceHeight, Span<byte> destination, int destinationWidth, int destinationHeight)
+        => Resize(source, sourceWidth, sourceHeight, destination, destinationWidth, destinationHeight, 3);
+
+    /// <summary>Resizes a tightly packed image of <paramref name="channels"/> interleaved 8-bit channels.</summary>
+    /// <param name="source">At least <c>sourceWidth * sourceHeight * channels</c> bytes.</param>
+    /// <param name="sourceWidth">Source width in pixels, at least 1.</param>
+    /// <param name="sourceHeight">Source height in pixels, at least 1.</param>
+    /// <param name="destination">At least <c>destinationWidth * destinationHeight * channels</c> bytes.</param>
+    /// <param name="destinationWidth">Destination width in pixels, at least 1.</param>
+    /// <param name="destinationHeight">Destination height in pixels, at least 1.</param>
+    /// <param name="channels">Bytes per pixel, 1 to 4 (1 for grey, 3 for RGB24).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1 or <paramref name="channels"/> is outside 1..4.</exception>
+    /// <exception cref="ArgumentException">A buffer is shorter than its image.</exception>
+    public static void Resize(ReadOnlySpan<byte> source, int sourceWidth, int sourceHeight, Span<byte> destination, int destinationWidth, int destinationHeight, int channels)
+    {
+        if (channels is < 1 or > 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, $"Expected 1 to 4 channels; got {channels}.");
+        }
+
+        ThrowIfBadSize(sourceWidth, nameof(sourceWidth));
+        ThrowIfBadSize(sourceHeight, nameof(sourceHeight));
+        ThrowIfBadSize(destinationWidth, nameof(destinationWidth));
+        ThrowIfBadSize(destinationHeight, nameof(destinationHeight));
+
+        long sourceBytes = (long)sourceWidth * sourceHeight * channels;
+        if (source.Length < sourceBytes)
+        {
+            throw new ArgumentException($"Expected a source of at least {sourceBytes} bytes ({sourceWidth}x{sourceHeight}, {channels} channels); got {source.Length}.", nameof(source));
+        }
+
+        long destinationBytes = (long)destinationWidth * destinationHeight * channels;
+        if (destination.Length < destinationBytes)
+        {
+            throw new ArgumentException($"Expected a destination of at least {destinationBytes} bytes ({destinationWidth}x{destinationHeight}, {channels} channels); got {destination.Length}.", nameof(destination));
+        }
+
+        bool needHorizontal = destinationWidth != sourceWidth;
+        bool needVertical = destinationHeight != sourceHeight;
+        if (!needHorizontal && !needVertical)
+        {
+            source[..(int)sourceBytes].CopyTo(destination);
+            return;
+        }
+
+        if (!needHorizontal)
+        {
+            ResizeVertical(source, sourceWidth * channels, 0, destination, destinationHeight, ResampleCoefficients.Get(sourceHeight, destinationHeight));
+            return;
+        }
+
+        ResampleCoefficients horizontal = ResampleCoefficients.Get(sourceWidth, destinationWidth);
+        if (!needVertical)
+        {
+            ResizeHorizontal(source, sourceWidth, 0, sourceHeight, destination, horizontal, channels);
+            return;
+        }
+
+        ResampleCoefficients vertical = ResampleCoefficients.Get(sourceHeight, destinationHeight);
+
+        // Like Pillow, resample horizontally only the source rows the vertical pass reads.
+        int firstRow = vertical.First[0];
+        int lastRow = vertical.First[destinationHeight - 1] + vertical.Count[destinationHeight - 1];
+        int rowBytes = destinationWidth * channels;
+        int tempBytes = rowBytes * (lastRow - firstRow);
+        byte[] temp = ArrayPool<byte>.Shared.Rent(tempBytes);
+        try
+        {
+            Span<byte> tempSpan = temp.AsSpan(0, tempBytes);
+            ResizeHorizontal(source, sourceWidth, firstRow, lastRow - firstRow, tempSpan, horizontal, channels);
+            ResizeVertical(tempSpan, rowBytes, firstRow, destination, destinationHeight, vertical);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(temp);
+        }
+    }
+
+    private static void ThrowIfBadSize(int value, string name)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Expected a size of at least 1 pixel; got {value}.");
+        }
+    }
+
+    /// <summary>Horizontal pass over <paramref name="rows"/> source rows starting at <paramref name="firstRow"/>.</summary>
+    private static void ResizeHorizontal(ReadOnlySpan<byte> source, int sourceWidth, int firstRow, int rows, Span<byte> destination, ResampleCoefficients table, int channels)
+    {
+        int inRowBytes = sourceWidth * channels;
+        int outWidth = table.OutSize;
+        int outRowBytes = outWidth * channels;
+        ReadOnlySpan<int> first = table.First;
+        ReadOnlySpan<int> count = table.Count;
+        ReadOnlySpan<int> weights = table.Weights;
+        int stride = table.Stride;
+        for (int y = 0; y < rows; y++)
+        {
+            ReadOnlySpan<byte> inRow = source.Slice((firstRow + y) * inRowBytes, inRowBytes);
+            Span<byte> outRow = destination.Slice(y * outRowBytes, outRowBytes);
+            if (channels == 3)
+            {
+                HorizontalRowRgb(inRow, outRow, first, count, weights, stride);
+                continue;
+            }
+
+            for (int xx = 0; xx < outWidth; xx++)
+            {
+                ReadOnlySpan<int> k = weights.Slice(xx * stride, count[xx]);
+                int start = first[xx] * channels;
+                for (int c = 0; c < channels; c++)
+                {
+                    int ss = ResampleCoefficients.Half;
+                    for (int x = 0; x < k.Length; x++)
+                    {
+                        ss += inRow[start + (x * channels) + c] * k[x];
+                    }
+
+                    outRow[(xx * channels) + c] = Clip8(ss);
+                }
+            }
+        }
+    }
+
+    private static void HorizontalRowRgb(ReadOnlySpan<byte> inRow, Span<byte> outRow, ReadOnlySpan<int> first, ReadOnlySpan<int> count, ReadOnlySpan<int> weights, int stride)
+    {
+        ref byte src = ref MemoryMarshal.GetReference(inRow);
+        ref int w0 = ref MemoryMarshal.GetReference(weights);
+        int outWidth = first.Length;
+        for (int xx = 0; xx < outWidth; xx++)
+        {
+            int n = count[xx];
+            ref byte p = ref Unsafe.Add(ref src, first[xx] * 3);
+            ref int k = ref Unsafe.Add(ref w0, xx * stride);
+            int ss0 = ResampleCoefficients.Half;
+            int ss1 = ResampleCoefficients.Half;
+            int ss2 = ResampleCoefficients.Half;
+            for (int x = 0; x < n; x++)
+            {
+                int w = Unsafe.Add(ref k, x);
+                ss0 += Unsafe.Add(ref p, 0) * w;
+                ss1 += Unsafe.Add(ref p, 1) * w;
+                ss2 += Unsafe.Add(ref p, 2) * w;
+                p = ref Unsafe.Add(ref p, 3);
+            }
+
+            int o = xx * 3;
+            outRow[o] = Clip8(ss0);
+            outRow[o + 1] = Clip8(ss1);
+            outRow[o + 2] = Clip8(ss2);
+        }
+    }
+
+    /// <summary>
+    /// Vertical pass. <paramref name="rowOffset"/> is the source row that <paramref name="source"/> starts at
+    /// (the horizontal pass keeps only the rows this pass reads).
+    /// </summary>
+    private static void ResizeVertical(ReadOnlySpan<byte> source, int rowBytes, int rowOffset, Span<byte> destination, int outHeight, ResampleCoefficients table)
+    {
+        int stride = table.Stride;
+        for (int yy = 0; yy < outHeight; yy++)
+        {
+            int ymin = table.First[yy] - rowOffset;
+            ReadOnlySpan<int> k = table.Weights.AsSpan(yy * stride, table.Count[yy]);
+            VerticalRow(source.Slice(ymin * rowBytes, k.Length * rowBytes), rowBytes, k, destination.Slice(yy * rowBytes, rowBytes));
+        }
+    }
+
+    /// <summary>
+    /// One output row of the vertical pass: <c>out[i] = clip8(2^21 + sum_t rows[t][i] * k[t])</c> with
+    /// <c>rows[t]</c> the <c>t</c>-th row of <paramref name="rows"/>. Exposed to tests, which sweep lengths
+    /// against <see cref="VerticalRowScalar"/>.
+    /// </summary>
+    internal static void VerticalRow(ReadOnlySpan<byte> rows, int rowBytes, ReadOnlySpan<int> k, Span<byte> output)
+    {
+        if (rows.Length < k.Length * rowBytes || output.Length < rowBytes)
+        {
+            throw new ArgumentException($"Expected {k.Length} rows of {rowBytes} bytes in and {rowBytes} bytes out; got {rows.Length} in and {output.Length} out.", nameof(rows));
+        }
+
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            i = VerticalRowVector256(rows, rowBytes, k, output);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            i = VerticalRowVector128(rows, rowBytes, k, output);
+        }
+
+        VerticalRowScalar(rows, rowBytes, k, output, i);
+    }
+
+    /// <summary>The scalar definition of <see cref="VerticalRow"/>, from byte <paramref name="start"/> on.</summary>
+    internal static void VerticalRowScalar(ReadOnlySpan<byte> rows, int rowBytes, ReadOnlySpan<int> k, Span<byte> output, int start = 0)
+    {
+        for (int i = start; i < rowBytes; i++)
+        {
+            int ss = ResampleCoefficients.Half;
+            for (int t = 0; t < k.Length; t++)
+            {
+                ss += rows[(t * rowBytes) + i] * k[t];
+            }
+
+            output[i] = Clip8(ss);
+        }
+    }
+
+    private static int VerticalRowVector256(ReadOnlySpan<byte> rows, int rowBytes, ReadOnlySpan<int> k, Span<byte> output)
+    {
+        ref byte src = ref MemoryMarshal.GetReference(rows);
+        ref byte dst = ref MemoryMarshal.GetReference(output);
+        Vector256<int> half = Vector256.Create(ResampleCoefficients.Half);
+        Vector256<int> max = Vector256.Create(255);
+        int i = 0;
+        for (; i <= rowBytes - Vector256<byte>.Count; i += Vector256<byte>.Count)
+        {
+            Vector256<int> a0 = half, a1 = half, a2 = half, a3 = half;
+            for (int t = 0; t < k.Length; t++)
+            {
+                Vector256<byte> v = Vector256.LoadUnsafe(ref src, (nuint)((t * rowBytes) + i));
+                Vector256<int> w = Vector256.Create(k[t]);
+                (Vector256<ushort> lo, Vector256<ushort> hi) = Vector256.Widen(v);
+                (Vector256<uint> l0, Vector256<uint> l1) = Vector256.Widen(lo);
+                (Vector256<uint> h0, Vector256<uint> h1) = Vector256.Widen(hi);
+                a0 += l0.AsInt32() * w;
+                a1 += l1.AsInt32() * w;
+                a2 += h0.AsInt32() * w;
+                a3 += h1.AsInt32() * w;
+            }
+
+            a0 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a0, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
+            a1 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a1, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
+            a2 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a2, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
+            a3 = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(a3, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
+            Vector256<ushort> lo16 = Vector256.Narrow(a0.AsUInt32(), a1.AsUInt32());
+            Vector256<ushort> hi16 = Vector256.Narrow(a2.AsUInt32(), a3.AsUInt32());
+            Vector256.Narrow(lo16, hi16).StoreUnsafe(ref dst, (nuint)i);
+        }
+
+        return i;
+    }
+
+    private static int VerticalRowVector128(ReadOnlySpan<byte> rows, int rowBytes, ReadOnlySpan<int> k, Span<byte> output)
+    {
+        ref byte src = ref MemoryMarshal.GetReference(rows);
+        ref byte dst = ref MemoryMarshal.GetReference(output);
+        Vector128<int> half = Vector128.Create(ResampleCoefficients.Half);
+        Vector128<int> max = Vector128.Create(255);
+        int i = 0;
+        for (; i <= rowBytes - Vector128<byte>.Count; i += Vector128<byte>.Count)
+        {
+            Vector128<int> a0 = half, a1 = half, a2 = half, a3 = half;
+            for (int t = 0; t < k.Length; t++)
+            {
+                Vector128<byte> v = Vector128.LoadUnsafe(ref src, (nuint)((t * rowBytes) + i));
+                Vector128<int> w = Vector128.Create(k[t]);
+                (Vector128<ushort> lo, Vector128<ushort> hi) = Vector128.Widen(v);
+                (Vector128<uint> l0, Vector128<uint> l1) = Vector128.Widen(lo);
+                (Vector128<uint> h0, Vector128<uint> h1) = Vector128.Widen(hi);
+                a0 += l0.AsInt32() * w;
+                a1 += l1.AsInt32() * w;
+                a2 += h0.AsInt32() * w;
+                a3 += h1.AsInt32() * w;
+            }
+
+            a0 = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(a0, ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max);
+            a1 = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(a1, ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max);
+            a2 = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(a2, ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max);
+            a3 = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(a3, ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max);
+            Vector128<ushort> lo16 = Vector128.Narrow(a0.AsUInt32(), a1.AsUInt32());
+            Vector128<ushort> hi16 = Vector128.Narrow(a2.AsUInt32(), a3.AsUInt32());
+            Vector128.Narrow(lo16, hi16).StoreUnsafe(ref dst, (nuint)i);
+        }
+
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte Clip8(int ss)
+    {
+        int v = ss >> ResampleCoefficients.PrecisionBits;
+        return v < 0 ? (byte)0 : v > 255 ? (byte)255 : (byte)v;
+    }
+}

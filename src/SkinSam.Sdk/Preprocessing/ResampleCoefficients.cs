@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+
+namespace SkinSam.Sdk.Preprocessing;
+
+/// <summary>
+/// Fixed-point filter taps for one axis of a Pillow-compatible bilinear resample from <c>inSize</c> to
+/// <c>outSize</c> samples: for output sample <c>i</c>, <see cref="Count"/>[i] taps starting at input
+/// <see cref="First"/>[i], with weights <see cref="Weights"/>[i * <see cref="Stride"/> + k] scaled by
+/// 2^<see cref="PrecisionBits"/>.
+/// </summary>
+/// <remarks>
+/// The numbers follow Pillow's <c>precompute_coeffs</c> and <c>normalize_coeffs_8bpc</c> (Resample.c):
+/// a triangle filter of support 1 widened by the scale factor when shrinking, sample centres at
+/// <c>(i + 0.5) * scale</c>, taps from <c>(int)(centre - support + 0.5)</c> to
+/// <c>(int)(centre + support + 0.5)</c> clipped to the input, weights normalised to sum 1 in double
+/// precision, then rounded half away from zero to 22 fractional bits.
+/// </remarks>
+internal sealed class ResampleCoefficients
+{
+    /// <summary>Fractional bits of the fixed-point weights (Pillow: 32 - 8 - 2).</summary>
+    public const int PrecisionBits = 22;
+
+    /// <summary>The rounding constant added before the final shift.</summary>
+    public const int Half = 1 << (PrecisionBits - 1);
+
+    private const int MaxCachedTables = 64;
+
+    private static readonly ConcurrentDictionary<(int In, int Out), ResampleCoefficients> Cache = new();
+
+    private ResampleCoefficients(int inSize, int outSize, int stride, int[] first, int[] count, int[] weights)
+    {
+        InSize = inSize;
+        OutSize = outSize;
+        Stride = stride;
+        First = first;
+        Count = count;
+        Weights = weights;
+    }
+
+    /// <summary>Input samples.</summary>
+    public int InSize { get; }
+
+    /// <summary>Output samples.</summary>
+    public int OutSize { get; }
+
+    /// <summary>Weights reserved per output sample (Pillow's <c>ksize</c>).</summary>
+    public int Stride { get; }
+
+    /// <summary>First input sample used by each output sample.</summary>
+    public int[] First { get; }
+
+    /// <summary>Number of input samples used by each output sample.</summary>
+    public int[] Count { get; }
+
+    /// <summary>Fixed-point weights, <see cref="Stride"/> per output sample.</summary>
+    public int[] Weights { get; }
+
+    /// <summary>The cached table for a resample from <paramref name="inSize"/> to <paramref name="outSize"/> samples.</summary>
+    /// <param name="inSize">Input samples, at least 1.</param>
+    /// <param name="outSize">Output samples, at least 1.</param>
+    /// <returns>The table, computed on first use.</returns>
+    public static ResampleCoefficients Get(int inSize, int outSize)
+    {
+        if (Cache.TryGetValue((inSize, outSize), out ResampleCoefficients? table))
+        {
+            return table;
+        }
+
+        table = Compute(inSize, outSize);
+        if (Cache.Count >= MaxCachedTables)
+        {
+            // A bound, not an LRU: callers with many distinct sizes recompute, which is cheap next to a resize.
+            Cache.Clear();
+        }
+
+        Cache.TryAdd((inSize, outSize), table);
+        return table;
+    }
+
+    /// <summary>Computes the table without caching it.</summary>
+    /// <param name="inSize">Input samples, at least 1.</param>
+    /// <param name="outSize">Output samples, at least 1.</param>
+    /// <returns>A new table.</returns>
+    public static ResampleCoefficients Compute(int inSize, int outSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outSize, 1);
+
+        // Pillow passes the box edges as float; integral sizes are exact in float, so double arithmetic matches.
+        double scale = (double)inSize / outSize;
+        double filterScale = scale < 1.0 ? 1.0 : scale;
+        double support = 1.0 * filterScale;
+        int stride = ((int)Math.Ceiling(support) * 2) + 1;
+
+        var first = new int[outSize];
+        var count = new int[outSize];
+        var weights = new int[outSize * stride];
+        Span<double> k = stride <= 256 ? stackalloc double[stride] : new double[stride];
+        double ss = 1.0 / filterScale;
+        for (int xx = 0; xx < outSize; xx++)
+        {
+            double center = (xx + 0.5) * scale;
+            int xmin = (int)(center - support + 0.5);
+            if (xmin < 0)
+            {
+                xmin = 0;
+            }
+
+            int xmax = (int)(center + support + 0.5);
+            if (xmax > inSize)
+            {
+                xmax = inSize;
+            }
+
+            xmax -= xmin;
+            double ww = 0.0;
+            for (int x = 0; x < xmax; x++)
+            {
+                double w = Triangle((x + xmin - center + 0.5) * ss);
+                k[x] = w;
+                ww += w;
+            }
+
+            for (int x = 0; x < xmax; x++)
+            {
+                double normalised = ww != 0.0 ? k[x] / ww : k[x];
+                weights[(xx * stride) + x] = normalised < 0
+                    ? (int)(-0.5 + (normalised * (1 << PrecisionBits)))
+                    : (int)(0.5 + (normalised * (1 << PrecisionBits)));
+            }
+
+            first[xx] = xmin;
+            count[xx] = xmax;
+        }
+
+        return new ResampleCoefficients(inSize, outSize, stride, first, count, weights);
+    }
+
+    private static double Triangle(double x)
+    {
+        if (x < 0.0)
+        {
+            x = -x;
+        }
+
+        return x < 1.0 ? 1.0 - x : 0.0;
+    }
+}

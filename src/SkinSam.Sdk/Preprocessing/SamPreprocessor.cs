@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using SkinSam.Sdk.Imaging;
+
+namespace SkinSam.Sdk.Preprocessing;
+
+/// <summary>
+/// Turns an image into the input of a SAM image encoder exactly as the reference implementation does
+/// (<see cref="PreprocessingProfile.Sam"/>): long side resized to the target with Pillow's bilinear filter,
+/// each channel normalised on the 0..255 scale, zero padding at the bottom and right, NCHW float32.
+/// </summary>
+/// <remarks>
+/// Stateless and safe to use from many threads at once. Intermediate buffers are pooled, so a steady-state
+/// call allocates nothing.
+/// </remarks>
+public sealed class SamPreprocessor
+{
+    /// <summary>The encoder input size of every SAM v1 model: 1024.</summary>
+    public const int DefaultTargetSize = 1024;
+
+    /// <summary>Creates a preprocessor for a square encoder input of <paramref name="targetSize"/> pixels.</summary>
+    /// <param name="targetSize">Side of the encoder input, 1 to <see cref="ImageBuffer.MaxDimension"/>; 1024 for SAM v1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="targetSize"/> is out of range.</exception>
+    public SamPreprocessor(int targetSize = DefaultTargetSize)
+    {
+        if (targetSize < 1 || targetSize > ImageBuffer.MaxDimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(targetSize), targetSize, $"Expected a target size of 1 to {ImageBuffer.MaxDimension} pixels; got {targetSize}.");
+        }
+
+        TargetSize = targetSize;
+    }
+
+    /// <summary>Side of the square encoder input in pixels.</summary>
+    public int TargetSize { get; }
+
+    /// <summary>Floats in the NCHW tensor <see cref="Preprocess"/> writes: <c>3 * TargetSize * TargetSize</c>.</summary>
+    public int TensorLength => 3 * TargetSize * TargetSize;
+
+    /// <summary>
+    /// The size SAM resizes a <paramref name="width"/> x <paramref name="height"/> image to:
+    /// <c>scale = target / max(h, w)</c>, each side <c>int(side * scale + 0.5)</c> in double precision, as
+    /// <c>ResizeLongestSide.get_preprocess_shape</c> computes it.
+    /// </summary>
+    /// <param name="width">Image width, at least 1.</param>
+    /// <param name="height">Image height, at least 1.</param>
+    /// <param name="target">Length of the long side after resizing, at least 1.</param>
+    /// <returns>The resized width and height; the long side equals <paramref name="target"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    public static (int Width, int Height) GetResizedSize(int width, int height, int target = DefaultTargetSize)
+    {
+        if (width < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"Expected a width of at least 1 pixel; got {width}.");
+        }
+
+        if (height < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(height), height, $"Expected a height of at least 1 pixel; got {height}.");
+        }
+
+        if (target < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(target), target, $"Expected a target size of at least 1 pixel; got {target}.");
+        }
+
+        double scale = target * 1.0 / Math.Max(height, width);
+        int newHeight = (int)((height * scale) + 0.5);
+        int newWidth = (int)((width * scale) + 0.5);
+
+        // A side that rounds to 0 (aspect ratios beyond 2 * target : 1) would break SAM's own code; keep 1 pixel.
+        return (Math.Max(newWidth, 1), Math.Max(newHeight, 1));
+    }
+
+    /// <summary>
+    /// Writes the encoder input for <paramref name="image"/>: NCHW float32 [1, 3, TargetSize, TargetSize],
+    /// red, green, blue planes; the resized image in the top-left corner, zeros elsewhere.
+    /// </summary>
+    /// <param name="image">Any pixel format; non-RGB formats are converted to RGB first.</param>
+    /// <param name="destination">Exactly <see cref="TensorLength"/> floats.</param>
+    /// <exception cref="ArgumentException">The image is empty or the destination has the wrong length.</exception>
+    public void Preprocess(ImageBuffer image, Span<float> destination)
+    {
+        ThrowIfEmpty(image);
+        int t = TargetSize;
+        int plane = t * t;
+        if (destination.Length != 3 * plane)
+        {
+            throw new ArgumentException($"Expected a destination of 1 x 3 x {t} x {t} = {3 * plane} floats; got {destination.Length}.", nameof(destination));
+        }
+
+        (int width, int height) = GetResizedSize(image.Width, image.Height, t);
+        byte[]? rented = null;
+        try
+        {
+            ReadOnlySpan<byte> resized = ResizeToRgb24(image, width, height, ref rented);
+            Span<float> red = destination[..plane];
+            Span<float> green = destination.Slice(plane, plane);
+            Span<float> blue = destination.Slice(2 * plane, plane);
+            int rowBytes = width * 3;
+            for (int y = 0; y < height; y++)
+            {
+                int o = y * t;
+                SamNormalization.NormalizeRow(resized.Slice(y * rowBytes, rowBytes), red.Slice(o, width), green.Slice(o, width), blue.Slice(o, width));
+                if (width < t)
+                {
+                    red.Slice(o + width, t - width).Clear();
+                    green.Slice(o + width, t - width).Clear();
+                    blue.Slice(o + width, t - width).Clear();
+                }
+            }
+
+            if (height < t)
+            {
+                red[(height * t)..].Clear();
+                green[(height * t)..].Clear();
+                blue[(height * t)..].Clear();
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the input of the alternative encoder export whose input <c>input_image</c> is float32
+    /// [H', W', 3]: the image resized like <see cref="Preprocess"/> (long side <see cref="TargetSize"/>),
+    /// RGB on the 0..255 scale, neither normalised nor padded (the graph does both).
+    /// </summary>
+    /// <param name="image">Any pixel format; non-RGB formats are converted to RGB first.</param>
+    /// <param name="destination">At least <c>H' * W' * 3</c> floats (see <see cref="GetResizedSize"/>); only that many are written.</param>
+    /// <param name="width">The resized width W'.</param>
+    /// <param name="height">The resized height H'.</param>
+    /// <exception cref="ArgumentException">The image is empty or the destination is too short.</exception>
+    public void PreprocessHwc(ImageBuffer image, Span<float> destination, out int width, out int height)
+    {
+        ThrowIfEmpty(image);
+        (width, height) = GetResizedSize(image.Width, image.Height, TargetSize);
+        int needed = width * height * 3;
+        if (destination.Length < needed)
+        {
+            throw new ArgumentException($"Expected a destination of at least {height} x {width} x 3 = {needed} floats; got {destination.Length}.", nameof(destination));
+        }
+
+        byte[]? rented = null;
+        try
+        {
+            ReadOnlySpan<byte> resized = ResizeToRgb24(image, width, height, ref rented);
+            TensorPrimitives.ConvertChecked(resized[..needed], destination[..needed]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void ThrowIfEmpty(ImageBuffer image)
+    {
+        if (image.IsEmpty)
+        {
+            throw new ArgumentException("Expected an image of at least 1 x 1 pixels; got an empty ImageBuffer (default value).", nameof(image));
+        }
+    }
+
+    /// <summary>
+    /// The image as tightly packed RGB24 at <paramref name="width"/> x <paramref name="height"/>: a view of
+    /// the caller's pixels when nothing needs changing, else a pooled buffer returned through <paramref name="rented"/>.
+    /// </summary>
+    private static ReadOnlySpan<byte> ResizeToRgb24(ImageBuffer image, int width, int height, ref byte[]? rented)
+    {
+        int sourceBytes = image.Width * image.Height * 3;
+        bool packedRgb = image.Format == PixelFormat.Rgb24 && image.Stride == image.Width * 3;
+        bool sameSize = width == image.Width && height == image.Height;
+        if (packedRgb && sameSize)
+        {
+            return image.Pixels.Span[..sourceBytes];
+        }
+
+        int resizedBytes = width * height * 3;
+        rented = ArrayPool<byte>.Shared.Rent(packedRgb ? resizedBytes : sourceBytes + (sameSize ? 0 : resizedBytes));
+        ReadOnlySpan<byte> rgb;
+        Span<byte> output;
+        if (packedRgb)
+        {
+            rgb = image.Pixels.Span[..sourceBytes];
+            output = rented.AsSpan(0, resizedBytes);
+        }
+        else
+        {
+            Span<byte> converted = rented.AsSpan(0, sourceBytes);
+            image.CopyToRgb24(converted);
+            if (sameSize)
+            {
+                return converted;
+            }
+
+            rgb = converted;
+            output = rented.AsSpan(sourceBytes, resizedBytes);
+        }
+
+        PilBilinearResize.ResizeRgb24(rgb, image.Width, image.Height, output, width, height);
+        return output;
+    }
+}
