@@ -8,4 +8,5 @@ namespace SkinSam.Sdk.Models;
 /// <param name="PredictedIou">The decoder's IoU prediction.</param>
 /// <param name="StabilityScore">area(logits &gt; t + 1) / area(logits &gt; t - 1).</param>
 /// <param name="Logits">Logits at the original size when asked for, else null.</param>
-public sealed record MaskCandidate(int Index, BinaryMask Mask, float PredictedIou, float StabilityScore, float[]? Logits);
+/// <param name="LowResLogits">The decoder's 256 x 256 logits of this mask, to feed back as a mask prompt.</param>
+public sealed record MaskCandidate(int Index, BinaryMask Mask, float PredictedIou, float StabilityScore, float[]? Logits, float[] LowResLogits);

@@ -618,7 +618,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             }
 
             float stability = StabilityScore.Compute(logits, threshold, options.StabilityOffset);
-            var candidate = new MaskCandidate(i, mask, iou[i], stability, options.ReturnLogits ? logits : null);
+            var candidate = new MaskCandidate(i, mask, iou[i], stability, options.ReturnLogits ? logits : null, low.ToArray());
             candidates.Add(candidate);
             if (i == selected)
             {
@@ -637,7 +637,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             Area = best.Mask.Area,
             BoundingBox = best.Mask.BoundingBox,
             Logits = best.Logits,
-            LowResLogits = lowRes.Slice(selected * LowResLength, LowResLength).ToArray(),
+            LowResLogits = best.LowResLogits,
             Candidates = candidates,
             Elapsed = Stopwatch.GetElapsedTime(start),
         };
