@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
+using SkinSam.Sdk.Diagnostics;
 using SkinSam.Sdk.ExecutionProviders;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
@@ -45,6 +46,7 @@ public sealed class SamOnnxModel : ISegmentationModel
     private readonly string[] _decoderInputNames;
     private readonly string[] _decoderOutputNames;
     private readonly ConcurrentDictionary<RunOptions, byte> _running = new();
+    private readonly KeyValuePair<string, object?>[] _tags;
     private int _inFlight;
     private int _disposed;
 
@@ -54,6 +56,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         _sessionOptions = sessionOptions;
         _encoder = encoder;
         _decoder = decoder;
+        _tags = [new("model", info.Name), new("provider", info.ExecutionProvider)];
         _encoderInputNames = [info.EncoderVariant == EncoderVariant.InputImageHwc ? SamContract.HwcImageInput : SamContract.ImageInput];
         bool lowResOnly = info.DecoderVariant == DecoderVariant.LowResOnly;
         bool feedsSize = decoder.InputMetadata.ContainsKey(SamContract.OrigImSize);
@@ -153,6 +156,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
 
         Enter();
+        long start = Stopwatch.GetTimestamp();
         float[]? input = null;
         float[]? embedding = null;
         try
@@ -200,6 +204,8 @@ public sealed class SamOnnxModel : ISegmentationModel
                 }
             }
 
+            SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
+            SkinSamInstruments.ImagesProcessed.Add(1, _tags);
             var result = new ImageEmbedding(this, image.Width, image.Height, resizedW, resizedH, embedding.AsMemory(0, EmbeddingLength), embedding, static a => TensorPool.Return(a));
             embedding = null;
             return result;
@@ -252,7 +258,10 @@ public sealed class SamOnnxModel : ISegmentationModel
         Enter();
         try
         {
-            return DecodeCore(embedding, prompt, options, cancellationToken);
+            SegmentationResult result = DecodeCore(embedding, prompt, options, cancellationToken);
+            SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds, _tags);
+            SkinSamInstruments.PromptsDecoded.Add(1, _tags);
+            return result;
         }
         finally
         {
