@@ -215,7 +215,10 @@ def main() -> None:
     stability = []
     for source, arr in [("lowres_logits.bin", low), ("upsampled_w200_h150.bin", outputs[(200, 150)])]:
         for (t, o) in [(0.0, 1.0), (0.0, 0.5), (1.5, 2.0), (-3.0, 1.0), (0.0, 0.0), (40.0, 1.0)]:
-            stability.append({"file": source, "threshold": t, "offset": o, "score": stability_score(arr, t, o)})
+            score = stability_score(arr, t, o)
+            # torch divides 0 by 0 for an empty union and gets NaN; JSON has no NaN, so it is null here
+            # (the SDK returns 0 there and says so).
+            stability.append({"file": source, "threshold": t, "offset": o, "score": None if np.isnan(score) else score})
     with open(os.path.join(OUT, "stability.json"), "w") as f:
         json.dump(stability, f, indent=1)
 

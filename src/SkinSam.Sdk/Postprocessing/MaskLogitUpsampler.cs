@@ -97,8 +97,8 @@ public static class MaskLogitUpsampler
     /// <exception cref="ArgumentException">A span has the wrong length, or the spans overlap.</exception>
     public static void ResizeBilinear(ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, Span<float> destination, int destinationWidth, int destinationHeight)
     {
-        int sourceCount = CheckedArea(sourceWidth, sourceHeight, nameof(sourceWidth), "source");
-        int destinationCount = CheckedArea(destinationWidth, destinationHeight, nameof(destinationWidth), "destination");
+        int sourceCount = CheckedArea(sourceWidth, sourceHeight, nameof(sourceWidth), "a source");
+        int destinationCount = CheckedArea(destinationWidth, destinationHeight, nameof(destinationWidth), "a destination");
         if (source.Length != sourceCount)
         {
             throw new ArgumentException($"Expected {sourceCount} source values for {sourceWidth}x{sourceHeight}; got {source.Length}.", nameof(source));
@@ -229,7 +229,7 @@ public static class MaskLogitUpsampler
                 nameof(lowResolutionLogits));
         }
 
-        int count = CheckedArea(originalWidth, originalHeight, nameof(originalWidth), "original image");
+        int count = CheckedArea(originalWidth, originalHeight, nameof(originalWidth), "an original image");
         if (destinationLength is int length && length != count)
         {
             throw new ArgumentException($"Expected a destination of {count} values for {originalWidth}x{originalHeight}; got {length}.", "destination");
@@ -242,13 +242,13 @@ public static class MaskLogitUpsampler
     {
         if (width < 1 || height < 1)
         {
-            throw new ArgumentOutOfRangeException(parameterName, $"Expected a {what} size of at least 1x1; got {width}x{height}.");
+            throw new ArgumentOutOfRangeException(parameterName, $"Expected {what} size of at least 1x1; got {width}x{height}.");
         }
 
         long area = (long)width * height;
         if (area > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(parameterName, $"Expected a {what} of at most {Array.MaxLength} values; got {width}x{height}.");
+            throw new ArgumentOutOfRangeException(parameterName, $"Expected {what} of at most {Array.MaxLength} values; got {width}x{height}.");
         }
 
         return (int)area;

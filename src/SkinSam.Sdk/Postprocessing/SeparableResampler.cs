@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SkinSam.Sdk.Postprocessing;
 
@@ -90,6 +92,23 @@ internal static class SeparableResampler
     /// <summary>Writes <paramref name="source"/> transposed: <c>destination[c * rowCount + r] = source[r * stride + c]</c>.</summary>
     public static void Transpose(ReadOnlySpan<float> source, int rowCount, int columnCount, int stride, Span<float> destination)
     {
+        if (rowCount == 0 || columnCount == 0)
+        {
+            return;
+        }
+
+        long sourceNeeded = ((long)(rowCount - 1) * stride) + columnCount;
+        long destinationNeeded = (long)rowCount * columnCount;
+        if (stride < columnCount || source.Length < sourceNeeded || destination.Length < destinationNeeded)
+        {
+            throw new ArgumentException(
+                $"Expected a source of at least {sourceNeeded} values (stride {stride} >= {columnCount}) and a destination of {destinationNeeded}; got {source.Length} and {destination.Length}.",
+                nameof(source));
+        }
+
+        // Bounds are checked once above; the blocked loops then use plain references.
+        ref float src = ref MemoryMarshal.GetReference(source);
+        ref float dst = ref MemoryMarshal.GetReference(destination);
         for (int r0 = 0; r0 < rowCount; r0 += TransposeBlock)
         {
             int r1 = Math.Min(r0 + TransposeBlock, rowCount);
@@ -98,11 +117,10 @@ internal static class SeparableResampler
                 int c1 = Math.Min(c0 + TransposeBlock, columnCount);
                 for (int r = r0; r < r1; r++)
                 {
-                    ReadOnlySpan<float> row = source.Slice((r * stride) + c0, c1 - c0);
-                    int d = (c0 * rowCount) + r;
-                    for (int c = 0; c < row.Length; c++, d += rowCount)
+                    ref float row = ref Unsafe.Add(ref src, (nint)r * stride);
+                    for (int c = c0; c < c1; c++)
                     {
-                        destination[d] = row[c];
+                        Unsafe.Add(ref dst, ((nint)c * rowCount) + r) = Unsafe.Add(ref row, c);
                     }
                 }
             }

@@ -35,6 +35,31 @@ internal sealed class ResampleCoefficients
         First = first;
         Count = count;
         Weights = weights;
+
+        // Outputs whose taps stay clear of the last input sample, so a 4-byte load per RGB tap stays inside
+        // the row, and which have a following output to absorb a 4-byte store. first + count never decreases.
+        int safe = 0;
+        while (safe < outSize - 1 && first[safe] + count[safe] < inSize)
+        {
+            safe++;
+        }
+
+        WideAccessOutputs = safe;
+
+        // Weights of output pairs side by side for the two-pixel vector pass: per pair and tap, the first
+        // output's weight 4 times, then the second's (zero past an output's own tap count).
+        PairWeights = new int[(outSize / 2) * stride * 8];
+        for (int pair = 0; pair < outSize / 2; pair++)
+        {
+            for (int t = 0; t < stride; t++)
+            {
+                for (int lane = 0; lane < 4; lane++)
+                {
+                    PairWeights[(((pair * stride) + t) * 8) + lane] = weights[(2 * pair * stride) + t];
+                    PairWeights[(((pair * stride) + t) * 8) + 4 + lane] = weights[(((2 * pair) + 1) * stride) + t];
+                }
+            }
+        }
     }
 
     /// <summary>Input samples.</summary>
@@ -51,6 +76,15 @@ internal sealed class ResampleCoefficients
 
     /// <summary>Number of input samples used by each output sample.</summary>
     public int[] Count { get; }
+
+    /// <summary>
+    /// How many leading output samples may read 4 bytes per RGB tap and write 4 bytes per RGB pixel without
+    /// leaving the row: their taps end before the last input sample and another output follows them.
+    /// </summary>
+    public int WideAccessOutputs { get; }
+
+    /// <summary>Per output pair and tap, 8 lanes: the first output's weight 4 times, then the second's.</summary>
+    public int[] PairWeights { get; }
 
     /// <summary>Fixed-point weights, <see cref="Stride"/> per output sample.</summary>
     public int[] Weights { get; }
