@@ -74,7 +74,7 @@ public sealed class SamOnnxModelLoadTests
     {
         using SamOnnxModel model = SamOnnxModel.Load(Fixtures.Broken("decoder-nan-logits"));
         using ImageEmbedding embedding = model.Encode(Fixtures.LoadRgb(Fixtures.Images.First()));
-        var ex = Assert.Throws<ModelOutputException>(() => model.Decode(embedding, Prompts.SegmentationPrompt.FromPoint(50, 50)));
+        var ex = Assert.Throws<ModelOutputException>(() => model.Decode(embedding, SkinSam.Sdk.Prompts.SegmentationPrompt.FromPoint(50, 50)));
         Assert.Contains("NaN", ex.Message, StringComparison.Ordinal);
     }
 

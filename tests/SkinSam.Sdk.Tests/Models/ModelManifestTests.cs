@@ -1,0 +1,83 @@
+using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Preprocessing;
+
+namespace SkinSam.Sdk.Tests.Models;
+
+public sealed class ModelManifestTests
+{
+    [Fact]
+    public void Parse_FullManifest_ReadsEveryField()
+    {
+        ModelManifest m = ModelManifest.Parse("""
+            {
+              "schemaVersion": 1, "name": "medsam-vit-b", "family": "sam-v1", "preprocessing": "medsam",
+              "inputSize": 1024, "maskThreshold": 0.5,
+              "encoder": { "file": "enc.onnx", "variant": "image-nchw" },
+              "decoder": { "file": "dec.onnx", "variant": "low-res-only", "batchAxis": true },
+              "supportsNoPrompt": true, "license": "Apache-2.0", "provenance": "medsam_vit_b.pth"
+            }
+            """);
+        Assert.Equal("medsam-vit-b", m.Name);
+        Assert.Equal(PreprocessingProfile.MedSam, m.Preprocessing);
+        Assert.Equal(0.5f, m.MaskThreshold);
+        Assert.Equal("enc.onnx", m.EncoderFile);
+        Assert.Equal(EncoderVariant.ImageNchw, m.EncoderVariant);
+        Assert.Equal("dec.onnx", m.DecoderFile);
+        Assert.Equal(DecoderVariant.LowResOnly, m.DecoderVariant);
+        Assert.True(m.DecoderBatchAxis);
+        Assert.True(m.SupportsNoPrompt);
+        Assert.Equal("Apache-2.0", m.License);
+        Assert.Equal("medsam_vit_b.pth", m.Provenance);
+    }
+
+    [Fact]
+    public void Parse_EmptyObject_GivesSamDefaults()
+    {
+        ModelManifest m = ModelManifest.Parse("{}");
+        Assert.Equal(PreprocessingProfile.Sam, m.Preprocessing);
+        Assert.Equal("encoder.onnx", m.EncoderFile);
+        Assert.Equal("decoder.onnx", m.DecoderFile);
+        Assert.Null(m.EncoderVariant);
+        Assert.Null(m.DecoderVariant);
+        Assert.Equal(0f, m.MaskThreshold);
+    }
+
+    [Fact]
+    public void ToJson_RoundTrips()
+    {
+        var m = new ModelManifest
+        {
+            Name = "x",
+            Preprocessing = PreprocessingProfile.MedSam,
+            EncoderVariant = EncoderVariant.InputImageHwc,
+            DecoderVariant = DecoderVariant.SingleMask,
+            SupportsNoPrompt = true,
+            License = "MIT",
+            Provenance = "p",
+        };
+        Assert.Equal(m, ModelManifest.Parse(m.ToJson()));
+    }
+
+    [Theory]
+    [InlineData("not json", "invalid JSON")]
+    [InlineData("[1,2]", "expected a JSON object; got Array")]
+    [InlineData("""{"schemaVersion": 2}""", "'schemaVersion': expected 1; got 2")]
+    [InlineData("""{"maskThreshold": "high"}""", "'maskThreshold': expected a number")]
+    [InlineData("""{"encoder": {"file": "../secret.onnx"}}""", "'encoder.file': expected a file name inside the model folder")]
+    [InlineData("""{"encoder": "encoder.onnx"}""", "'encoder': expected an object")]
+    [InlineData("""{"supportsNoPrompt": "yes"}""", "'supportsNoPrompt': expected true or false")]
+    [InlineData("""{"family": "sam-v2"}""", "'family': expected \"sam-v1\"; got \"sam-v2\"")]
+    public void Parse_BadManifest_ThrowsNamingTheField(string json, string message)
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, "m.json"));
+        Assert.StartsWith("m.json:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingFile_ThrowsModelLoadException()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Load(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "model.json")));
+        Assert.Contains("Expected a readable manifest", ex.Message, StringComparison.Ordinal);
+    }
+}
