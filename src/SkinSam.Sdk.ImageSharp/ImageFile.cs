@@ -103,6 +103,7 @@ public static class ImageFile
             throw new ImageDecodeException($"{name}: expected sides of at most {ImageBuffer.MaxDimension} pixels; got {info.Width}x{info.Height}.");
         }
 
+        CheckBmpLength(data, name, format, info);
         Image<Rgb24> image;
         try
         {
@@ -124,6 +125,34 @@ public static class ImageFile
             var pixelsOut = new byte[frame.Width * frame.Height * 3];
             frame.CopyPixelDataTo(pixelsOut);
             return new ImageBuffer(pixelsOut, frame.Width, frame.Height, PixelFormat.Rgb24);
+        }
+    }
+
+    /// <summary>
+    /// ImageSharp fills the missing rows of a truncated BMP silently; the BMP header states the file size and where the
+    /// pixels start, so a short file is caught here instead of becoming an image with invented pixels.
+    /// </summary>
+    private static void CheckBmpLength(byte[] data, string name, IImageFormat format, IImageInfo info)
+    {
+        if (!string.Equals(format.Name, "BMP", StringComparison.OrdinalIgnoreCase) || data.Length < 34)
+        {
+            return;
+        }
+
+        uint fileSize = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(2));
+        uint pixelOffset = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(10));
+        ushort bitsPerPixel = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(28));
+        uint compression = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(30));
+        long needed = fileSize;
+        if (compression == 0 && bitsPerPixel is 1 or 4 or 8 or 16 or 24 or 32)
+        {
+            long stride = ((((long)info.Width * bitsPerPixel) + 31) / 32) * 4;
+            needed = Math.Max(needed, pixelOffset + (stride * info.Height));
+        }
+
+        if (data.Length < needed)
+        {
+            throw new ImageDecodeException($"{name}: expected {needed} bytes for a {info.Width}x{info.Height} BMP as its header states; got {data.Length} (truncated).");
         }
     }
 

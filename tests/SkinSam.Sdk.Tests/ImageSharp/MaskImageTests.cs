@@ -1,0 +1,102 @@
+using SixLabors.ImageSharp;
+using SkinSam.Sdk.ImageSharp;
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Masks;
+
+namespace SkinSam.Sdk.Tests.ImageSharp;
+
+public sealed class MaskImageTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "skinsam-mask-tests-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void SavePng_ThenLoad_RoundTripsAndIsBinary0And255()
+    {
+        var mask = new BinaryMask(5, 3);
+        mask[1, 1] = true;
+        mask[4, 2] = true;
+        string path = Path.Combine(_dir, "m.png");
+        MaskImage.SavePng(mask, path);
+        BinaryMask back = MaskImage.Load(path, requireBinary: true);
+        Assert.Equal(mask.Data.ToArray(), back.Data.ToArray());
+        ImageBuffer raw = ImageFile.Load(path);
+        Assert.All(raw.Pixels.ToArray(), b => Assert.True(b is 0 or 255));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void Load_RealHamMask_MatchesForegroundCount()
+    {
+        BinaryMask mask = MaskImage.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "images", "ISIC_0024698_segmentation.png"), requireBinary: true);
+        Assert.Equal((200, 150), (mask.Width, mask.Height));
+        Assert.InRange(mask.Area, 1, (200 * 150) - 1);
+    }
+
+    [Fact]
+    public void SaveOverlay_WrongMaskSize_ThrowsNamingBothSizes()
+    {
+        var image = ImageBuffer.FromRgb24(new byte[4 * 4 * 3], 4, 4);
+        var ex = Assert.Throws<ArgumentException>(() => MaskImage.SaveOverlay(image, new BinaryMask(3, 4), Path.Combine(_dir, "o.png")));
+        Assert.Contains("Expected a mask of the image's size 4x4; got 3x4", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "o.png")));
+    }
+
+    [Fact]
+    public void SaveOverlay_TintsInsideAndOutlinesEdge()
+    {
+        var image = ImageBuffer.FromRgb24(Enumerable.Repeat((byte)100, 5 * 5 * 3).ToArray(), 5, 5);
+        var mask = new BinaryMask(5, 5);
+        for (int y = 1; y < 4; y++)
+        {
+            for (int x = 1; x < 4; x++)
+            {
+                mask[x, y] = true;
+            }
+        }
+
+        string path = Path.Combine(_dir, "o.png");
+        MaskImage.SaveOverlay(image, mask, path, tint: (0, 200, 0), opacity: 0.5f);
+        byte[] px = ImageFile.Load(path).Pixels.ToArray();
+        Assert.Equal(new byte[] { 100, 100, 100 }, px.AsSpan(0, 3).ToArray());
+        Assert.Equal(new byte[] { 0, 200, 0 }, px.AsSpan(((1 * 5) + 1) * 3, 3).ToArray());
+        Assert.Equal(new byte[] { 50, 150, 50 }, px.AsSpan(((2 * 5) + 2) * 3, 3).ToArray());
+    }
+
+    [Fact]
+    public void AtomicWrite_WriterThrows_LeavesOldFileAndNoTemp()
+    {
+        string path = Path.Combine(_dir, "report.txt");
+        AtomicFile.WriteAllText(path, "old");
+        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write("partial"u8);
+            throw new InvalidOperationException("disk full");
+        }));
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public void Load_NonBinaryMaskWhenRequired_ThrowsNamingValueAndPixel()
+    {
+        string path = Path.Combine(_dir, "gray.png");
+        var gray = new BinaryMask(2, 1);
+        MaskImage.SavePng(gray, path);
+        using (var img = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(path))
+        {
+            img[1, 0] = new SixLabors.ImageSharp.PixelFormats.L8(77);
+            img.SaveAsPng(path);
+        }
+
+        var ex = Assert.Throws<ImageDecodeException>(() => MaskImage.Load(path, requireBinary: true));
+        Assert.Contains("got value 77 at pixel (1, 0)", ex.Message, StringComparison.Ordinal);
+    }
+}
