@@ -71,8 +71,8 @@ public readonly record struct BoundaryMetrics(
         int n = MaskShape.Validate(width, height, predicted.Length, groundTruth.Length);
         spacing.EnsureValid();
 
-        // The three buffers start at offsets that differ in their low 12 bits: buffers 2^k bytes apart make
-        // the streaming loops stall on 4K aliasing between loads and stores (several times slower).
+        // The three buffers start at offsets that differ in their low 12 bits, so that loops streaming
+        // through two of them at once do not risk 4K-aliasing stalls when n is a multiple of 4096.
         int stride = checked(((n + 63) & ~63) + AliasingPad);
         byte[] rented = ArrayPool<byte>.Shared.Rent(checked((2 * stride) + n));
         try
