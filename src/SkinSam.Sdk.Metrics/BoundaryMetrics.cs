@@ -118,13 +118,14 @@ public readonly record struct BoundaryMetrics(
             distances = distances[..(fromP + fromG)];
 
             double sum = 0;
+            double max = 0;
             foreach (double d in distances)
             {
                 sum += d;
+                max = Math.Max(max, d);
             }
 
-            distances.Sort();
-            return new BoundaryMetrics(SortedPercentile.Of(distances, 0.95), sum / distances.Length, distances[^1]);
+            return new BoundaryMetrics(PercentileSelection.Of(distances, 0.95), sum / distances.Length, max);
         }
         finally
         {

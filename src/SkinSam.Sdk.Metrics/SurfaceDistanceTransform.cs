@@ -110,6 +110,12 @@ internal static class SurfaceDistanceTransform
 
     private static int NextNonZero(ReadOnlySpan<byte> row, int from)
     {
+        // Dense rows (speckled masks) mostly hit the next byte; sparse ones use the vectorised search.
+        if (from < row.Length && row[from] != 0)
+        {
+            return from;
+        }
+
         int next = row[from..].IndexOfAnyExcept((byte)0);
         return next < 0 ? -1 : from + next;
     }
