@@ -51,28 +51,6 @@ public sealed class WeightedRowSumTests
         Assert.Contains("Expected source rows of at least 4 values; got 3 and 4.", ex.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(19, 37, 37)]
-    [InlineData(8, 8, 8)]
-    [InlineData(16, 24, 30)]
-    [InlineData(7, 9, 9)]
-    [InlineData(1, 40, 40)]
-    [InlineData(40, 1, 3)]
-    [InlineData(256, 256, 256)]
-    public void Transpose_Rectangle_SwapsRowsAndColumns(int rows, int columns, int stride)
-    {
-        float[] source = Values(((rows - 1) * stride) + columns, 5);
-        var actual = new float[rows * columns];
-        SeparableResampler.Transpose(source, rows, columns, stride, actual);
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                Assert.Equal(source[(r * stride) + c], actual[(c * rows) + r]);
-            }
-        }
-    }
-
     private static float[] Values(int n, int seed)
     {
         var random = new Random(seed);
