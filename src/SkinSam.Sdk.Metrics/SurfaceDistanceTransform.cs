@@ -6,12 +6,21 @@ namespace SkinSam.Sdk.Metrics;
 /// Exact Euclidean distances from query pixels to the nearest feature pixel, by the separable
 /// squared-distance transform of Felzenszwalb and Huttenlocher ("Distance Transforms of Sampled
 /// Functions", Theory of Computing 8, 2012): a 1-D pass down the columns, then the lower envelope of
-/// parabolas along each row. Linear in the pixels of the box it works on.
+/// parabolas along each row, read at the query pixels. Linear in the pixels of the box it works on.
 /// </summary>
 /// <remarks>
-/// The transform runs only inside the smallest box holding every feature and every query: the
-/// nearest feature of a query is always inside that box, so the result is still exact. Rows without
-/// a query skip the envelope pass. Scratch memory comes from <see cref="ArrayPool{T}.Shared"/>.
+/// Only the distances at the queries are needed, so the transform skips work that cannot change them,
+/// and stays exact:
+/// <list type="bullet">
+/// <item>It runs inside the smallest box holding every feature and every query; a query's nearest
+/// feature is always inside it.</item>
+/// <item>The column pass only records, per column, the nearest feature row above and below; column
+/// distances are computed on demand in rows that hold a query.</item>
+/// <item>In such a row, each query p has an upper bound B on its squared distance: the column distance at
+/// p, or the distance to the nearest feature in the same row. A column c with (c - p)^2 sx^2 > B cannot
+/// hold p's nearest feature, so the envelope is built only over columns within sqrt(B) / sx of some query.</item>
+/// </list>
+/// Scratch memory comes from <see cref="ArrayPool{T}.Shared"/>.
 /// </remarks>
 internal static class SurfaceDistanceTransform
 {
@@ -31,97 +40,61 @@ internal static class SurfaceDistanceTransform
     {
         int boxWidth = box.MaxX - box.MinX + 1;
         int boxHeight = box.MaxY - box.MinY + 1;
-        double[] columnRented = ArrayPool<double>.Shared.Rent(boxWidth * boxHeight);
-        double[] envelopeRented = ArrayPool<double>.Shared.Rent(boxWidth + 1);
-        int[] indexRented = ArrayPool<int>.Shared.Rent(boxWidth);
+        int[] aboveRented = ArrayPool<int>.Shared.Rent(boxWidth * boxHeight);
+        int[] intRented = ArrayPool<int>.Shared.Rent((4 * boxWidth) + 1);
+        double[] doubleRented = ArrayPool<double>.Shared.Rent((2 * boxWidth) + 1);
         try
         {
-            Span<double> columnSquared = columnRented.AsSpan(0, boxWidth * boxHeight);
-            Span<int> nearestRow = indexRented.AsSpan(0, boxWidth);
-            ColumnPass(width, box, features, queries, spacing.Y, columnSquared, nearestRow);
+            var scratch = new RowScratch(
+                intRented.AsSpan(0, boxWidth),
+                intRented.AsSpan(boxWidth, boxWidth),
+                intRented.AsSpan(2 * boxWidth, boxWidth + 1),
+                doubleRented.AsSpan(0, boxWidth),
+                doubleRented.AsSpan(boxWidth, boxWidth + 1));
+            Span<int> nearest = intRented.AsSpan((3 * boxWidth) + 1, boxWidth);
+            Span<int> above = aboveRented.AsSpan(0, boxWidth * boxHeight);
 
-            Span<int> parabolaAt = indexRented.AsSpan(0, boxWidth);
-            Span<double> boundaries = envelopeRented.AsSpan(0, boxWidth + 1);
-            int written = 0;
+            // Downwards: remember, for every query row, the nearest feature row at or above in each column.
+            nearest.Fill(-1);
+            int total = 0;
             for (int r = 0; r < boxHeight; r++)
             {
-                ReadOnlySpan<byte> queryRow = queries.Slice(((box.MinY + r) * width) + box.MinX, boxWidth);
+                int offset = ((box.MinY + r) * width) + box.MinX;
+                MarkFeatures(features.Slice(offset, boxWidth), nearest, r);
+                ReadOnlySpan<byte> queryRow = queries.Slice(offset, boxWidth);
+                if (queryRow.ContainsAnyExcept((byte)0))
+                {
+                    nearest.CopyTo(above.Slice(r * boxWidth, boxWidth));
+                    total += (int)ForegroundCounting.CountNonZero(queryRow);
+                }
+            }
+
+            // Upwards: with the nearest feature row at or below known too, finish each query row.
+            // Rows are finished bottom-up, so their distances are written from the end.
+            nearest.Fill(-1);
+            int end = total;
+            for (int r = boxHeight - 1; r >= 0; r--)
+            {
+                int offset = ((box.MinY + r) * width) + box.MinX;
+                ReadOnlySpan<byte> featureRow = features.Slice(offset, boxWidth);
+                MarkFeatures(featureRow, nearest, r);
+                ReadOnlySpan<byte> queryRow = queries.Slice(offset, boxWidth);
                 if (!queryRow.ContainsAnyExcept((byte)0))
                 {
                     continue;
                 }
 
-                written += RowPass(columnSquared.Slice(r * boxWidth, boxWidth), queryRow, spacing.X, parabolaAt, boundaries, destination[written..]);
+                var column = new ColumnDistances(r, above.Slice(r * boxWidth, boxWidth), nearest, spacing.Y);
+                end -= RowPass(column, featureRow, queryRow, spacing.X, scratch, destination[..end]);
             }
 
-            return written;
+            return total;
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(indexRented);
-            ArrayPool<double>.Shared.Return(envelopeRented);
-            ArrayPool<double>.Shared.Return(columnRented);
-        }
-    }
-
-    /// <summary>
-    /// Squared distance, along its own column, from every box pixel of a query row to the nearest feature
-    /// (+infinity when the column has none). Rows without queries only track where features are.
-    /// </summary>
-    private static void ColumnPass(
-        int width,
-        SurfaceBox box,
-        ReadOnlySpan<byte> features,
-        ReadOnlySpan<byte> queries,
-        double spacingY,
-        Span<double> columnSquared,
-        Span<int> nearestRow)
-    {
-        int boxWidth = box.MaxX - box.MinX + 1;
-        int boxHeight = box.MaxY - box.MinY + 1;
-
-        // Downwards: the nearest feature at or above.
-        nearestRow.Fill(-1);
-        for (int r = 0; r < boxHeight; r++)
-        {
-            int offset = ((box.MinY + r) * width) + box.MinX;
-            ReadOnlySpan<byte> featureRow = features.Slice(offset, boxWidth);
-            MarkFeatures(featureRow, nearestRow, r);
-            if (!queries.Slice(offset, boxWidth).ContainsAnyExcept((byte)0))
-            {
-                continue;
-            }
-
-            Span<double> row = columnSquared.Slice(r * boxWidth, boxWidth);
-            for (int i = 0; i < row.Length; i++)
-            {
-                int above = nearestRow[i];
-                double dy = (r - above) * spacingY;
-                row[i] = above < 0 ? double.PositiveInfinity : dy * dy;
-            }
-        }
-
-        // Upwards: the nearest feature at or below, kept when nearer.
-        nearestRow.Fill(-1);
-        for (int r = boxHeight - 1; r >= 0; r--)
-        {
-            int offset = ((box.MinY + r) * width) + box.MinX;
-            MarkFeatures(features.Slice(offset, boxWidth), nearestRow, r);
-            if (!queries.Slice(offset, boxWidth).ContainsAnyExcept((byte)0))
-            {
-                continue;
-            }
-
-            Span<double> row = columnSquared.Slice(r * boxWidth, boxWidth);
-            for (int i = 0; i < row.Length; i++)
-            {
-                int below = nearestRow[i];
-                if (below >= 0)
-                {
-                    double dy = (below - r) * spacingY;
-                    row[i] = Math.Min(row[i], dy * dy);
-                }
-            }
+            ArrayPool<double>.Shared.Return(doubleRented);
+            ArrayPool<int>.Shared.Return(intRented);
+            ArrayPool<int>.Shared.Return(aboveRented);
         }
     }
 
@@ -131,32 +104,108 @@ internal static class SurfaceDistanceTransform
         while (i >= 0)
         {
             nearestRow[i] = r;
-            int next = featureRow[(i + 1)..].IndexOfAnyExcept((byte)0);
-            i = next < 0 ? -1 : i + 1 + next;
+            i = NextNonZero(featureRow, i + 1);
         }
     }
 
+    private static int NextNonZero(ReadOnlySpan<byte> row, int from)
+    {
+        // Dense rows (speckled masks) mostly hit the next byte; sparse ones use the vectorised search.
+        if (from < row.Length && row[from] != 0)
+        {
+            return from;
+        }
+
+        int next = row[from..].IndexOfAnyExcept((byte)0);
+        return next < 0 ? -1 : from + next;
+    }
+
     /// <summary>
-    /// The lower envelope of the parabolas (x - x_q)^2 + f(q) over the finite f(q) of one row, read at
-    /// every query pixel of that row. Returns the number of distances written.
+    /// Finishes one query row: bounds each query's reach, builds the lower envelope of the parabolas
+    /// (x - x_c)^2 + g(c) over the reachable columns with finite column distance g, and reads it at every
+    /// query. Writes the row's distances at the end of <paramref name="destination"/>; returns how many.
     /// </summary>
     private static int RowPass(
-        ReadOnlySpan<double> f,
+        ColumnDistances column,
+        ReadOnlySpan<byte> featureRow,
         ReadOnlySpan<byte> queryRow,
         double spacingX,
-        Span<int> parabolaAt,
-        Span<double> boundaries,
+        RowScratch scratch,
         Span<double> destination)
     {
-        int k = -1;
-        for (int q = 0; q < f.Length; q++)
+        int boxWidth = queryRow.Length;
+        Span<int> queryAt = scratch.QueryAt;
+        Span<int> cover = scratch.Cover;
+        cover.Clear();
+
+        // Reach of each query; the nearest feature in the same row is found by merging two sorted lists.
+        int count = 0;
+        int previousFeature = -1;
+        int nextFeature = featureRow.IndexOfAnyExcept((byte)0);
+        for (int p = queryRow.IndexOfAnyExcept((byte)0); p >= 0; p = NextNonZero(queryRow, p + 1))
         {
-            double fq = f[q];
+            while (nextFeature >= 0 && nextFeature < p)
+            {
+                previousFeature = nextFeature;
+                nextFeature = NextNonZero(featureRow, nextFeature + 1);
+            }
+
+            int inRow = int.MaxValue;
+            if (previousFeature >= 0)
+            {
+                inRow = p - previousFeature;
+            }
+
+            if (nextFeature >= 0)
+            {
+                inRow = Math.Min(inRow, nextFeature - p);
+            }
+
+            double bound = column.SquaredAt(p);
+            if (inRow != int.MaxValue)
+            {
+                double dx = inRow * spacingX;
+                bound = Math.Min(bound, dx * dx);
+            }
+
+            int lo = 0, hi = boxWidth - 1;
+            if (!double.IsPositiveInfinity(bound))
+            {
+                // One column of slack keeps the bound's own column inside despite rounding in the square root.
+                double reach = Math.Floor(Math.Sqrt(bound) / spacingX) + 1;
+                if (reach < boxWidth)
+                {
+                    lo = Math.Max(0, p - (int)reach);
+                    hi = Math.Min(boxWidth - 1, p + (int)reach);
+                }
+            }
+
+            cover[lo]++;
+            cover[hi + 1]--;
+            queryAt[count++] = p;
+        }
+
+        // Lower envelope of the parabolas of the covered columns.
+        Span<int> parabolaAt = scratch.ParabolaAt;
+        Span<double> boundaries = scratch.Boundaries;
+        Span<double> f = scratch.ColumnSquared;
+        int k = -1;
+        int covered = 0;
+        for (int q = 0; q < boxWidth; q++)
+        {
+            covered += cover[q];
+            if (covered == 0)
+            {
+                continue;
+            }
+
+            double fq = column.SquaredAt(q);
             if (double.IsPositiveInfinity(fq))
             {
                 continue;
             }
 
+            f[q] = fq;
             double xq = q * spacingX;
             if (k < 0)
             {
@@ -187,12 +236,11 @@ internal static class SurfaceDistanceTransform
             boundaries[k + 1] = double.PositiveInfinity;
         }
 
-        int written = 0;
+        Span<double> output = destination[^count..];
         int j = 0;
-        int p = queryRow.IndexOfAnyExcept((byte)0);
-        while (p >= 0)
+        for (int i = 0; i < count; i++)
         {
-            double xp = p * spacingX;
+            double xp = queryAt[i] * spacingX;
             while (boundaries[j + 1] < xp)
             {
                 j++;
@@ -200,11 +248,51 @@ internal static class SurfaceDistanceTransform
 
             int v = parabolaAt[j];
             double dx = xp - (v * spacingX);
-            destination[written++] = Math.Sqrt((dx * dx) + f[v]);
-            int next = queryRow[(p + 1)..].IndexOfAnyExcept((byte)0);
-            p = next < 0 ? -1 : p + 1 + next;
+            output[i] = Math.Sqrt((dx * dx) + f[v]);
         }
 
-        return written;
+        return count;
+    }
+
+    /// <summary>Column distances of one row, from the nearest feature rows above and below each column.</summary>
+    private readonly ref struct ColumnDistances(int row, ReadOnlySpan<int> above, ReadOnlySpan<int> below, double spacingY)
+    {
+        private readonly ReadOnlySpan<int> _above = above;
+        private readonly ReadOnlySpan<int> _below = below;
+
+        /// <summary>Squared distance along column <paramref name="c"/> to its nearest feature; +infinity when it has none.</summary>
+        public double SquaredAt(int c)
+        {
+            double best = double.PositiveInfinity;
+            int a = _above[c];
+            if (a >= 0)
+            {
+                double dy = (row - a) * spacingY;
+                best = dy * dy;
+            }
+
+            int b = _below[c];
+            if (b >= 0)
+            {
+                double dy = (b - row) * spacingY;
+                best = Math.Min(best, dy * dy);
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>Per-row working memory, as wide as the box (plus one where noted).</summary>
+    private readonly ref struct RowScratch(Span<int> queryAt, Span<int> parabolaAt, Span<int> cover, Span<double> columnSquared, Span<double> boundaries)
+    {
+        public Span<int> QueryAt { get; } = queryAt;
+
+        public Span<int> ParabolaAt { get; } = parabolaAt;
+
+        public Span<int> Cover { get; } = cover;
+
+        public Span<double> ColumnSquared { get; } = columnSquared;
+
+        public Span<double> Boundaries { get; } = boundaries;
     }
 }

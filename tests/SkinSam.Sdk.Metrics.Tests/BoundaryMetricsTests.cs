@@ -101,6 +101,9 @@ public sealed class BoundaryMetricsTests
     [InlineData(1, 31, 0.2, 0.2, 1.0, 1.0, 3)]
     [InlineData(31, 1, 0.2, 0.2, 1.0, 1.0, 4)]
     [InlineData(64, 48, 0.002, 1.0, 1.3, 0.4, 5)]
+    [InlineData(40, 30, 0.01, 0.3, 0.01, 5.0, 6)]
+    [InlineData(40, 30, 0.01, 0.3, 5.0, 0.01, 7)]
+    [InlineData(50, 50, 0.5, 0.5, 1.0, 1.0, 8)]
     public void SurfaceDistanceTransform_RandomPoints_MatchesBruteForce(int width, int height, double featureDensity, double queryDensity, double sx, double sy, int seed)
     {
         byte[] features = MaskFactory.Random(width * height, featureDensity, seed);

@@ -264,11 +264,15 @@ def main():
         "cases": real + synthetic_cases(),
     }
     tmp = args.out + ".tmp"
+    cases = doc.pop("cases")
     with open(tmp, "w") as f:
-        json.dump(doc, f, indent=1)
-        f.write("\n")
+        # One case a line: readable diffs without one line per run length.
+        head = json.dumps(doc, indent=1)
+        f.write(head[:-2] + ',\n "cases": [\n')
+        f.write(",\n".join("  " + json.dumps(c) for c in cases))
+        f.write("\n ]\n}\n")
     os.replace(tmp, args.out)
-    print(f"wrote {len(doc['cases'])} cases ({len(real)} real pairs from {len(used)} masks) to {args.out}")
+    print(f"wrote {len(cases)} cases ({len(real)} real pairs from {len(used)} masks) to {args.out}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Writes into tests/SkinSam.Sdk.Tests/TestData/postprocessing/:
   upsampled_w{W}_h{H}.bin     float32 LE [H, W]: SAM postprocess_masks output (small sizes only).
   upsampled.json              per size: file (or null), sampled rows with their values, per-row and
                               per-column float64 sums of the whole output, new (pre-padding) size.
+  resized_w{W}_h{H}.bin       float32 LE [H, W]: one F.interpolate of the low-resolution logits to
+                              (H, W) (MedSAM's recipe), listed in resized.json.
   stability.json              SAM calculate_stability_score on stored arrays.
   masks/case{i}.bin           uint8 [H, W] 0/1 input masks, and masks.json with scipy.ndimage
                               results (fill holes, largest 4- and 8-connected component) as files,
@@ -211,6 +213,16 @@ def main() -> None:
         upsampled.append(entry)
     with open(os.path.join(OUT, "upsampled.json"), "w") as f:
         json.dump({"lowResolutionFile": "lowres_logits.bin", "outputs": upsampled}, f)
+
+    # MedSAM profile: one direct bilinear resize of the low-resolution logits to the original size.
+    resized = []
+    for (w, h) in [(200, 150), (7, 5), (333, 251)]:
+        t = F.interpolate(torch.from_numpy(low)[None, None], (h, w), mode="bilinear", align_corners=False)
+        name = f"resized_w{w}_h{h}.bin"
+        write_f32(os.path.join(OUT, name), t[0, 0].numpy())
+        resized.append({"width": w, "height": h, "file": name})
+    with open(os.path.join(OUT, "resized.json"), "w") as f:
+        json.dump(resized, f, indent=1)
 
     stability = []
     for source, arr in [("lowres_logits.bin", low), ("upsampled_w200_h150.bin", outputs[(200, 150)])]:

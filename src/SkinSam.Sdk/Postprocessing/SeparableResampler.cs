@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SkinSam.Sdk.Postprocessing;
 
@@ -11,7 +13,8 @@ namespace SkinSam.Sdk.Postprocessing;
 /// <remarks>
 /// The horizontal pass would need a gather per output value. Instead the source is transposed, so the
 /// horizontal pass becomes weighted sums of whole contiguous rows (vectorised), and transposed back
-/// before the vertical pass, which is again whole-row sums. Only the transposes move single values.
+/// before the vertical pass, which is again whole-row sums. The transposes move 8 x 8 blocks with AVX
+/// shuffles where the CPU has AVX, single values otherwise.
 /// Scratch memory comes from <see cref="ArrayPool{T}.Shared"/>; nothing is allocated per call once
 /// the pool is warm.
 /// </remarks>
@@ -106,15 +109,36 @@ internal static class SeparableResampler
                 nameof(source));
         }
 
-        // Bounds are checked once above; the blocked loops then use plain references.
+        // Bounds are checked once above; the loops below use plain references.
         ref float src = ref MemoryMarshal.GetReference(source);
         ref float dst = ref MemoryMarshal.GetReference(destination);
-        for (int r0 = 0; r0 < rowCount; r0 += TransposeBlock)
+        int rowsDone = 0, columnsDone = 0;
+        if (Avx.IsSupported && rowCount >= 8 && columnCount >= 8)
         {
-            int r1 = Math.Min(r0 + TransposeBlock, rowCount);
-            for (int c0 = 0; c0 < columnCount; c0 += TransposeBlock)
+            rowsDone = rowCount & ~7;
+            columnsDone = columnCount & ~7;
+            for (int r = 0; r < rowsDone; r += 8)
             {
-                int c1 = Math.Min(c0 + TransposeBlock, columnCount);
+                for (int c = 0; c < columnsDone; c += 8)
+                {
+                    Transpose8x8(ref Unsafe.Add(ref src, ((nint)r * stride) + c), stride, ref Unsafe.Add(ref dst, ((nint)c * rowCount) + r), rowCount);
+                }
+            }
+        }
+
+        // What the 8 x 8 blocks left: the right strip of every row, then the bottom rows.
+        TransposeScalar(ref src, stride, ref dst, rowCount, 0, rowsDone, columnsDone, columnCount);
+        TransposeScalar(ref src, stride, ref dst, rowCount, rowsDone, rowCount, 0, columnCount);
+    }
+
+    private static void TransposeScalar(ref float src, int stride, ref float dst, int rowCount, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        for (int r0 = rowStart; r0 < rowEnd; r0 += TransposeBlock)
+        {
+            int r1 = Math.Min(r0 + TransposeBlock, rowEnd);
+            for (int c0 = columnStart; c0 < columnEnd; c0 += TransposeBlock)
+            {
+                int c1 = Math.Min(c0 + TransposeBlock, columnEnd);
                 for (int r = r0; r < r1; r++)
                 {
                     ref float row = ref Unsafe.Add(ref src, (nint)r * stride);
@@ -125,6 +149,38 @@ internal static class SeparableResampler
                 }
             }
         }
+    }
+
+    /// <summary>The classic AVX 8 x 8 transpose: unpack pairs, shuffle quads, swap 128-bit halves.</summary>
+    private static void Transpose8x8(ref float src, int sourceStride, ref float dst, int destinationStride)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref src);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref src, (nuint)sourceStride);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * sourceStride));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * sourceStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref src, (nuint)(4 * sourceStride));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref src, (nuint)(5 * sourceStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref src, (nuint)(6 * sourceStride));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref src, (nuint)(7 * sourceStride));
+
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+
+        Vector256<float> q0 = Avx.Shuffle(t0, t2, 0x44), q1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> q2 = Avx.Shuffle(t1, t3, 0x44), q3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> q4 = Avx.Shuffle(t4, t6, 0x44), q5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> q6 = Avx.Shuffle(t5, t7, 0x44), q7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Permute2x128(q0, q4, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(q1, q5, 0x20).StoreUnsafe(ref dst, (nuint)destinationStride);
+        Avx.Permute2x128(q2, q6, 0x20).StoreUnsafe(ref dst, (nuint)(2 * destinationStride));
+        Avx.Permute2x128(q3, q7, 0x20).StoreUnsafe(ref dst, (nuint)(3 * destinationStride));
+        Avx.Permute2x128(q0, q4, 0x31).StoreUnsafe(ref dst, (nuint)(4 * destinationStride));
+        Avx.Permute2x128(q1, q5, 0x31).StoreUnsafe(ref dst, (nuint)(5 * destinationStride));
+        Avx.Permute2x128(q2, q6, 0x31).StoreUnsafe(ref dst, (nuint)(6 * destinationStride));
+        Avx.Permute2x128(q3, q7, 0x31).StoreUnsafe(ref dst, (nuint)(7 * destinationStride));
     }
 
     private static void CombineRows(ReadOnlySpan<float> rows, int rowLength, ReadOnlySpan<int> index, ReadOnlySpan<float> weight, int taps, Span<float> destination, int outputRows)

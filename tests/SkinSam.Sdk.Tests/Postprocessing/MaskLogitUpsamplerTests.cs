@@ -68,6 +68,28 @@ public sealed class MaskLogitUpsamplerTests
     }
 
     [Fact]
+    public void ResizeBilinear_LowResolutionGoldens_MatchTorchInterpolate()
+    {
+        float[] low = PostprocessingTestData.LowResolutionLogits();
+        int checkedSizes = 0;
+        foreach (JsonElement e in PostprocessingTestData.ReadJson("resized.json").EnumerateArray())
+        {
+            int width = e.GetProperty("width").GetInt32(), height = e.GetProperty("height").GetInt32();
+            float[] expected = PostprocessingTestData.ReadFloats(e.GetProperty("file").GetString()!);
+            var actual = new float[width * height];
+            MaskLogitUpsampler.ResizeBilinear(low, 256, 256, actual, width, height);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= TorchTolerance, $"{width}x{height} pixel {i}: torch {expected[i]}, SDK {actual[i]}.");
+            }
+
+            checkedSizes++;
+        }
+
+        Assert.Equal(3, checkedSizes);
+    }
+
+    [Fact]
     public void Upsample_SteadyState_AllocatesNothing()
     {
         float[] low = PostprocessingTestData.LowResolutionLogits();

@@ -51,22 +51,6 @@ public sealed class WeightedRowSumTests
         Assert.Contains("Expected source rows of at least 4 values; got 3 and 4.", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Transpose_Rectangle_SwapsRowsAndColumns()
-    {
-        const int rows = 19, columns = 37;
-        float[] source = Values(rows * columns, 5);
-        var actual = new float[rows * columns];
-        SeparableResampler.Transpose(source, rows, columns, columns, actual);
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                Assert.Equal(source[(r * columns) + c], actual[(c * rows) + r]);
-            }
-        }
-    }
-
     private static float[] Values(int n, int seed)
     {
         var random = new Random(seed);
