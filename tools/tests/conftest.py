@@ -58,9 +58,9 @@ def tiny_model():
     return build_sam("tiny", seed=TINY_SEED)
 
 
-def _export(tmp_path_factory, model, name: str, **kwargs):
+def _export(tmp_path_factory, model, name: str, parts=("encoder", "decoder"), **kwargs):
     out = str(tmp_path_factory.mktemp(name))
-    report = export_model_folder(model, out, ExportOptions(name=name, provenance="test export", **kwargs))
+    report = export_model_folder(model, out, ExportOptions(name=name, provenance="test export", **kwargs), parts)
     return out, report
 
 
@@ -71,14 +71,14 @@ def tiny_export(tmp_path_factory, tiny_model):
 
 @pytest.fixture(scope="session")
 def tiny_single_export(tmp_path_factory, tiny_model):
-    return _export(tmp_path_factory, tiny_model, "tiny-single", decoder_variant="single-mask")
+    return _export(tmp_path_factory, tiny_model, "tiny-single", parts=("decoder",), decoder_variant="single-mask")
 
 
 @pytest.fixture(scope="session")
 def export_folder(tmp_path_factory):
-    """Exports an arbitrary model with options; for tests that need one-off variants."""
-    def make(model, name, **kwargs):
-        return _export(tmp_path_factory, model, name, **kwargs)
+    """Exports a model with options (and optionally only some parts) for one-off variants."""
+    def make(model, name, parts=("encoder", "decoder"), **kwargs):
+        return _export(tmp_path_factory, model, name, parts, **kwargs)
     return make
 
 
