@@ -1,0 +1,262 @@
+"""Writes an SDK model folder (encoder.onnx, decoder.onnx, model.json) from a `Sam` module."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Dict, List, Tuple
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+from .model import Sam
+from .onnx_modules import (
+    DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_INPUTS, ENCODER_OUTPUTS, LOW_RES_DECODER_INPUTS,
+    LOW_RES_DECODER_OUTPUTS, DecoderGraph, EncoderGraph, example_decoder_inputs,
+)
+
+OPSET = 17
+# Protobuf cannot serialise a message over 2 GiB; stay clear of it.
+EXTERNAL_DATA_THRESHOLD_BYTES = 1_800_000_000
+# fp16 conversion leaves small tensors (position tables, norms, biases) in float32: they cost
+# nothing on disk and keep the Fourier position phases exact.
+FP16_MIN_ELEMENTS = 4096
+
+
+@dataclass
+class ExportOptions:
+    name: str
+    preprocessing: str = "sam"
+    decoder_variant: str = "multimask"  # multimask | single-mask | low-res-only
+    fp16: bool = False
+    external_data: str = "auto"  # auto | always | never
+    supports_no_prompt: bool = False
+    license: str = "Apache-2.0"
+    provenance: str = ""
+    validate_fp16: bool = True
+
+
+@dataclass
+class ExportReport:
+    seconds: Dict[str, float] = field(default_factory=dict)
+    bytes: Dict[str, int] = field(default_factory=dict)
+    fp16_max_abs_diff: Dict[str, float] = field(default_factory=dict)
+    notes: List[str] = field(default_factory=list)
+
+
+def git_commit(path: str) -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=path, capture_output=True, text=True)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def initializer_bytes(model: onnx.ModelProto) -> int:
+    total = 0
+    for tensor in model.graph.initializer:
+        count = int(np.prod(tensor.dims)) if tensor.dims else 1
+        total += count * {onnx.TensorProto.FLOAT: 4, onnx.TensorProto.FLOAT16: 2, onnx.TensorProto.INT64: 8}.get(
+            tensor.data_type, 4)
+    return total
+
+
+def convert_weights_to_fp16(model: onnx.ModelProto, min_elements: int = FP16_MIN_ELEMENTS) -> int:
+    """Stores every float32 initializer with >= min_elements values as float16 followed by a Cast
+    back to float32, so the graph's inputs, outputs and arithmetic stay float32 (the SDK's I/O
+    contract) while the file is about half the size. Returns how many tensors were converted."""
+    graph = model.graph
+    casts = []
+    kept = []
+    converted = 0
+    for tensor in graph.initializer:
+        if tensor.data_type == onnx.TensorProto.FLOAT and int(np.prod(tensor.dims or [1])) >= min_elements:
+            values = numpy_helper.to_array(tensor)
+            half = numpy_helper.from_array(values.astype(np.float16), name=tensor.name + "_fp16")
+            kept.append(half)
+            casts.append(onnx.helper.make_node(
+                "Cast", [half.name], [tensor.name], to=onnx.TensorProto.FLOAT, name=tensor.name + "_to_fp32"))
+            converted += 1
+        else:
+            kept.append(tensor)
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = casts + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return converted
+
+
+def declare_output_shapes(model: onnx.ModelProto, shapes: Dict[str, list]) -> None:
+    """Writes the contract's output shapes (ints fixed, strings symbolic) over the names the tracer
+    invented, so a loader that checks signatures sees [1, 256, 64, 64] rather than unknown dims."""
+    for output in model.graph.output:
+        if output.name not in shapes:
+            continue
+        dims = output.type.tensor_type.shape.dim
+        del dims[:]
+        for value in shapes[output.name]:
+            dim = dims.add()
+            if isinstance(value, str):
+                dim.dim_param = value
+            else:
+                dim.dim_value = value
+
+
+def contract_output_shapes(part: str, variant: str) -> Dict[str, list]:
+    if part == "encoder":
+        return {"image_embeddings": [1, 256, 64, 64]}
+    k = 1 if variant == "single-mask" else 4
+    return {"masks": [1, k, "height", "width"], "iou_predictions": [1, k], "low_res_masks": [1, k, 256, 256]}
+
+
+def save_onnx(model: onnx.ModelProto, path: str, external_data: str) -> bool:
+    """Saves `model`; with external data (auto: when the weights pass ~1.8 GB) all tensors go to one
+    file `<name>.data` next to it. Returns whether external data was used."""
+    data_name = os.path.basename(path) + ".data"
+    data_path = os.path.join(os.path.dirname(path), data_name)
+    if os.path.exists(data_path):
+        os.remove(data_path)
+    use_external = external_data == "always" or (
+        external_data == "auto" and initializer_bytes(model) > EXTERNAL_DATA_THRESHOLD_BYTES)
+    if use_external:
+        onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=data_name, size_threshold=1024)
+    else:
+        onnx.save_model(model, path)
+    onnx.checker.check_model(path)
+    return use_external
+
+
+def _export_encoder(model: Sam, path: str) -> None:
+    image = torch.randn(1, 3, model.config.image_size, model.config.image_size)
+    with torch.no_grad():
+        torch.onnx.export(
+            EncoderGraph(model), (image,), path, input_names=ENCODER_INPUTS, output_names=ENCODER_OUTPUTS,
+            opset_version=OPSET, do_constant_folding=True,
+        )
+
+
+def _export_decoder(model: Sam, path: str, variant: str) -> None:
+    graph = DecoderGraph(model, single_mask=(variant == "single-mask"), low_res_only=(variant == "low-res-only"))
+    inputs = example_decoder_inputs(num_points=3)
+    dynamic = {"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}}
+    if variant == "low-res-only":
+        inputs, input_names, output_names = inputs[:-1], LOW_RES_DECODER_INPUTS, LOW_RES_DECODER_OUTPUTS
+    else:
+        input_names, output_names = DECODER_INPUTS, DECODER_OUTPUTS
+        dynamic["masks"] = {2: "height", 3: "width"}
+    with torch.no_grad():
+        torch.onnx.export(
+            graph, inputs, path, input_names=input_names, output_names=output_names,
+            dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True,
+        )
+
+
+def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64))))
+
+
+def _validate_fp16(fp32_dir: str, out_dir: str, variant: str, report: ExportReport) -> None:
+    from . import node_runtime
+
+    reason = node_runtime.missing_tools()
+    if reason:
+        report.notes.append(f"fp16 not validated: {reason}")
+        return
+    generator = np.random.default_rng(0)
+    image = generator.standard_normal((1, 3, 1024, 1024)).astype(np.float32)
+    ref, _ = node_runtime.run_onnx(os.path.join(fp32_dir, "encoder.onnx"), {"image": image})
+    half, _ = node_runtime.run_onnx(os.path.join(out_dir, "encoder.onnx"), {"image": image})
+    report.fp16_max_abs_diff["image_embeddings"] = _max_abs(ref["image_embeddings"], half["image_embeddings"])
+    torch_inputs = example_decoder_inputs(num_points=2)
+    feeds = {name: t.numpy() for name, t in zip(DECODER_INPUTS, torch_inputs)}
+    feeds["image_embeddings"] = ref["image_embeddings"]
+    if variant == "low-res-only":
+        del feeds["orig_im_size"]
+    ref_dec, _ = node_runtime.run_onnx(os.path.join(fp32_dir, "decoder.onnx"), feeds)
+    half_dec, _ = node_runtime.run_onnx(os.path.join(out_dir, "decoder.onnx"), feeds)
+    for name in ref_dec:
+        report.fp16_max_abs_diff[name] = _max_abs(ref_dec[name], half_dec[name])
+    low_ref, low_half = ref_dec["low_res_masks"] > 0, half_dec["low_res_masks"] > 0
+    report.notes.append(
+        f"fp16 vs fp32 low-res mask sign agreement {float(np.mean(low_ref == low_half)):.6f}")
+
+
+def write_manifest(out_dir: str, options: ExportOptions) -> dict:
+    manifest = {
+        "schemaVersion": 1,
+        "name": options.name,
+        "family": "sam-v1",
+        "preprocessing": options.preprocessing,
+        "inputSize": 1024,
+        "maskThreshold": 0.0,
+        "encoder": {"file": "encoder.onnx", "variant": "image-nchw"},
+        "decoder": {"file": "decoder.onnx", "variant": options.decoder_variant, "batchAxis": False},
+        "supportsNoPrompt": options.supports_no_prompt,
+        "license": options.license,
+        "provenance": options.provenance,
+    }
+    with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=2)
+        handle.write("\n")
+    return manifest
+
+
+def export_model_folder(
+    model: Sam, out_dir: str, options: ExportOptions, parts: Tuple[str, ...] = ("encoder", "decoder")
+) -> ExportReport:
+    """Exports `model` (eval mode) to `out_dir`; returns timings, sizes and fp16 differences.
+    `parts` lets tests export one graph only (the folder is then incomplete)."""
+    if options.decoder_variant not in ("multimask", "single-mask", "low-res-only"):
+        raise ValueError(f"Expected decoder variant multimask, single-mask or low-res-only; got {options.decoder_variant}")
+    if options.preprocessing not in ("sam", "medsam"):
+        raise ValueError(f"Expected preprocessing sam or medsam; got {options.preprocessing}")
+    model = model.eval()
+    report = ExportReport()
+    warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx.*")
+    os.makedirs(out_dir, exist_ok=True)
+    work = tempfile.mkdtemp(prefix=".export-", dir=out_dir)
+    try:
+        for part in parts:
+            staged = os.path.join(work, part + ".onnx")
+            start = time.perf_counter()
+            if part == "encoder":
+                _export_encoder(model, staged)
+            else:
+                _export_decoder(model, staged, options.decoder_variant)
+            report.seconds[f"{part}_trace"] = time.perf_counter() - start
+            start = time.perf_counter()
+            proto = onnx.load(staged)  # also pulls in external data torch wrote for >2 GB graphs
+            declare_output_shapes(proto, contract_output_shapes(part, options.decoder_variant))
+            if options.fp16:
+                converted = convert_weights_to_fp16(proto)
+                report.notes.append(f"{part}: {converted} initializers stored as float16")
+            final = os.path.join(out_dir, part + ".onnx")
+            external = save_onnx(proto, final, options.external_data)
+            del proto
+            report.seconds[f"{part}_save_check"] = time.perf_counter() - start
+            report.bytes[part + ".onnx"] = os.path.getsize(final)
+            if external:
+                report.bytes[part + ".onnx.data"] = os.path.getsize(final + ".data")
+                report.notes.append(f"{part}: weights in external data file {part}.onnx.data")
+        if options.fp16 and options.validate_fp16 and len(parts) == 2:
+            start = time.perf_counter()
+            _validate_fp16(work, out_dir, options.decoder_variant, report)
+            report.seconds["fp16_validation"] = time.perf_counter() - start
+            if report.fp16_max_abs_diff:
+                diffs = ", ".join(f"{k} {v:.3g}" for k, v in report.fp16_max_abs_diff.items())
+                options.provenance += f" fp16 vs fp32 max abs diff on a random input: {diffs}."
+        write_manifest(out_dir, options)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
