@@ -14,7 +14,7 @@ public sealed record SegmentationResult
     /// <summary>The decoder's predicted IoU of the chosen mask.</summary>
     public float PredictedIou { get; init; }
 
-    /// <summary>Stability score of the chosen mask: area(logits &gt; t + 1) / area(logits &gt; t - 1); 1 for an empty mask.</summary>
+    /// <summary>Stability score of the chosen mask: area(logits &gt; t + 1) / area(logits &gt; t - 1); 0 when no logit is above t - 1 (PyTorch gives NaN there).</summary>
     public float StabilityScore { get; init; }
 
     /// <summary>The rule that chose the mask.</summary>
