@@ -15,7 +15,8 @@ namespace SkinSam.Sdk.Tests.Preprocessing;
 /// stored value, except where skimage's pre-truncation value is an integer in float32: there a value that
 /// skimage computes as k - 1e-14 and this class as k (or the reverse) truncates to a different byte, and
 /// the tensor may differ by exactly one uint8 step, 1 / (max - min); (3) the uint8 minimum and maximum
-/// equal MedSAM's.
+/// equal MedSAM's; (4) when enlarging (no anti-aliasing blur), the whole truncated uint8 image equals
+/// skimage's bit for bit (SHA-256 of all 1024 x 1024 x 3 values).
 /// </remarks>
 public sealed class MedSamPreprocessorTests(ITestOutputHelper output)
 {
@@ -50,6 +51,19 @@ public sealed class MedSamPreprocessorTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{golden.GetProperty("input").GetString()} -> {w}x{h}: largest difference {maxDiff:G3} (float32 goldens)");
+
+        if (golden.TryGetProperty("uint8_sha256", out JsonElement sha))
+        {
+            byte[] truncated = resized.Select(v => (byte)v).ToArray();
+            bool same = sha.GetString() == PreprocessingGoldens.Sha256(truncated);
+            output.WriteLine($"  uint8 image after truncation {(same ? "equals" : "differs from")} skimage's, all {truncated.Length} values");
+
+            // Enlarging involves no Gaussian kernel (whose exp NumPy may round differently), so it must be bit-exact.
+            if (golden.GetProperty("upscale").GetBoolean())
+            {
+                Assert.True(same, "Expected the truncated uint8 image to equal skimage's bit for bit when enlarging.");
+            }
+        }
     }
 
     [Theory]
