@@ -127,7 +127,7 @@ public static class PilBilinearResize
         // Like Pillow, resample horizontally only the source rows the vertical pass reads.
         int firstRow = vertical.First[0];
         int lastRow = vertical.First[destinationHeight - 1] + vertical.Count[destinationHeight - 1];
-        int tempBytes = rowBytes * (lastRow - firstRow);
+        int tempBytes = checked(rowBytes * (lastRow - firstRow));
         byte[] temp = ArrayPool<byte>.Shared.Rent(tempBytes);
         try
         {

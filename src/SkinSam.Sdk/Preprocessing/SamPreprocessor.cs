@@ -158,6 +158,12 @@ public sealed class SamPreprocessor
         {
             throw new ArgumentException("Expected an image of at least 1 x 1 pixels; got an empty ImageBuffer (default value).", nameof(image));
         }
+
+        long rgbBytes = (long)image.Width * image.Height * 3;
+        if (rgbBytes > Array.MaxLength)
+        {
+            throw new ArgumentException($"Expected an image of at most {Array.MaxLength} bytes as RGB24; got {image.Width} x {image.Height} = {rgbBytes} bytes.", nameof(image));
+        }
     }
 
     /// <summary>
