@@ -15,7 +15,7 @@ namespace SkinSam.Cli.Commands;
 
 /// <summary>
 /// <c>skinsam evaluate --data DIR --layout L (--model DIR | --baseline ellipse|box) --prompt P --out DIR</c> and
-/// <c>skinsam evaluate merge OUT1 OUT2 ... --out DIR</c>.
+/// <c>skinsam evaluate merge OUT1 OUT2 ... --out DIR</c> and <c>skinsam evaluate compare OUT1 OUT2 ... --out DIR</c>.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -60,6 +60,7 @@ internal static class EvaluateCommand
         command.Options.Add(noPlots);
         common.AddTo(command);
         command.Subcommands.Add(CreateMerge());
+        command.Subcommands.Add(CreateCompare());
 
         command.SetAction((result, cancellationToken) => RunAsync(
             new Settings
@@ -112,6 +113,31 @@ internal static class EvaluateCommand
         return merge;
     }
 
+    private static Command CreateCompare()
+    {
+        var inputs = new Argument<string[]>("runs") { Description = "Output folders of finished runs (different models or prompts).", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder for the side-by-side report.md, report.csv, report.json and plots.", Required = true };
+        var compare = new Command("compare", "Write one report with several runs side by side (rows per lesion type, one per run).");
+        compare.Arguments.Add(inputs);
+        compare.Options.Add(output);
+        compare.SetAction((result, _) =>
+        {
+            try
+            {
+                var reports = (result.GetValue(inputs) ?? []).Select(f => SkinSam.Sdk.Evaluation.Reports.EvaluationReport.Read(f, BootstrapOptions.Default)).ToList();
+                SkinSam.Sdk.Evaluation.Reports.ReportWriter.WriteAll(result.GetValue(output)!, reports, exampleCount: 0);
+                Console.WriteLine($"report: {Path.Combine(result.GetValue(output)!, "report.md")}");
+                return Task.FromResult(ExitCodes.Success);
+            }
+            catch (Exception ex) when (ex is EvaluationOutputException or ArgumentException or IOException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return Task.FromResult(ExitCodes.PartialFailure);
+            }
+        });
+        return compare;
+    }
+
     private static async Task<int> RunAsync(Settings s, Func<ModelOptions> modelOptions, CancellationToken cancellationToken)
     {
         IDatasetReader reader;
@@ -136,6 +162,11 @@ internal static class EvaluateCommand
             }
 
             strategy = PromptStrategy.Parse(s.Prompt, s.Seed);
+            if (s.Baseline is not null && strategy.Kind is not (PromptStrategyKind.Box or PromptStrategyKind.BoxJitter))
+            {
+                throw new FormatException($"expected --prompt box or box-jitter with --baseline (a baseline draws in the prompt's box); got '{strategy.Name}'.");
+            }
+
             options = new EvaluationOptions
             {
                 Prompt = strategy,

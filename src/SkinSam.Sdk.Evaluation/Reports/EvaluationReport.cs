@@ -74,6 +74,27 @@ public sealed class EvaluationReport
         return new EvaluationReport(description, aggregation, rows, sorted);
     }
 
+    /// <summary>Rebuilds the report of an earlier run (or merge) from its folder's <c>run.json</c> and <c>records.jsonl</c>.</summary>
+    /// <param name="folder">The run's output folder.</param>
+    /// <param name="bootstrap">The bootstrap options.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="EvaluationOutputException">The folder holds no run or no records.</exception>
+    public static EvaluationReport Read(string folder, BootstrapOptions bootstrap)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        RunDescription description = RunDescription.Read(folder)
+            ?? throw new EvaluationOutputException($"{Path.Combine(folder, RunDescription.FileName)}: expected the run description of an evaluation; got no such file.");
+        IReadOnlyList<EvaluationRecord> records = RecordsFile.Read(Path.Combine(folder, RecordsFile.FileName));
+        if (records.Count == 0)
+        {
+            throw new EvaluationOutputException($"{Path.Combine(folder, RecordsFile.FileName)}: expected at least one record; got none.");
+        }
+
+        // A resumed run may hold an id twice only if two processes shared the folder; the last line wins.
+        List<EvaluationRecord> unique = [.. records.GroupBy(r => r.ImageId, StringComparer.Ordinal).Select(g => g.Last())];
+        return Create(description, unique, bootstrap);
+    }
+
     /// <summary>The report group of a record: its lesion type, or <see cref="UnknownGroup"/>.</summary>
     /// <param name="record">The record.</param>
     /// <returns>The group.</returns>
