@@ -56,8 +56,14 @@ public sealed partial class PackagesTests(ITestOutputHelper output)
         {
             TryDelete(work);
             string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            TryDelete(Path.Combine(packages, "skinsam.sdk", version));
-            TryDelete(Path.Combine(packages, "skinsam.sdk.imagesharp", version));
+            foreach (string id in new[] { "skinsam.sdk", "skinsam.sdk.imagesharp" })
+            {
+                TryDelete(Path.Combine(packages, id, version));
+                if (Directory.Exists(Path.Combine(packages, id)) && !Directory.EnumerateFileSystemEntries(Path.Combine(packages, id)).Any())
+                {
+                    TryDelete(Path.Combine(packages, id));
+                }
+            }
         }
     }
 
