@@ -4,6 +4,8 @@
 Writes into tests/SkinSam.Sdk.Tests/TestData/postprocessing/:
   lowres_logits.bin           float32 LE [256, 256]: seeded low-resolution mask logits.
   upsampled_w{W}_h{H}.bin     float32 LE [H, W]: SAM postprocess_masks output (small sizes only).
+  upsampled_k3_w{W}_h{H}.bin  the same for a 3-mask tensor (SAM multimask output), listed in
+                              upsampled_k3.json; torch's generic kernel, bit-exact target.
   upsampled.json              per size: file (or null), sampled rows with their values, per-row and
                               per-column float64 sums of the whole output, new (pre-padding) size.
   resized_w{W}_h{H}.bin       float32 LE [H, W]: one F.interpolate of the low-resolution logits to
@@ -57,9 +59,14 @@ def preprocess_shape(h: int, w: int) -> tuple:
     return int(h * scale + 0.5), int(w * scale + 0.5)
 
 
-def postprocess_masks(low: np.ndarray, h: int, w: int) -> np.ndarray:
-    """segment_anything Sam.postprocess_masks for one mask."""
-    t = torch.from_numpy(low)[None, None]
+def postprocess_masks(low: np.ndarray, h: int, w: int, masks: int = 1) -> np.ndarray:
+    """segment_anything Sam.postprocess_masks; returns mask 0 of `masks` copies of `low`.
+
+    torch 1.13 runs a [1, 1, H, W] tensor through its channels-last kernel (a single channel is
+    contiguous in both layouts) and [1, K >= 2, H, W] through the generic kernel; the two round
+    differently in the last bit. SAM's multimask output (K = 3) takes the generic kernel.
+    """
+    t = torch.from_numpy(np.stack([low] * masks))[None]
     t = F.interpolate(t, (ENCODER_SIZE, ENCODER_SIZE), mode="bilinear", align_corners=False)
     new_h, new_w = preprocess_shape(h, w)
     t = t[..., :new_h, :new_w]
@@ -213,6 +220,15 @@ def main() -> None:
         upsampled.append(entry)
     with open(os.path.join(OUT, "upsampled.json"), "w") as f:
         json.dump({"lowResolutionFile": "lowres_logits.bin", "outputs": upsampled}, f)
+
+    # Multimask (K = 3) outputs, for the bit-exact comparison of the SDK's two-step path.
+    multimask = []
+    for (w, h) in [(200, 150), (150, 200), (7, 5)]:
+        name = f"upsampled_k3_w{w}_h{h}.bin"
+        write_f32(os.path.join(OUT, name), postprocess_masks(low, h, w, masks=3))
+        multimask.append({"width": w, "height": h, "file": name})
+    with open(os.path.join(OUT, "upsampled_k3.json"), "w") as f:
+        json.dump(multimask, f, indent=1)
 
     # MedSAM profile: one direct bilinear resize of the low-resolution logits to the original size.
     resized = []

@@ -20,7 +20,8 @@ tests/SkinSam.Sdk.Tests/TestData/preprocessing/: manifest.json plus raw little-e
   whole tensor rows as float32.
 * "medsam" cases: skimage.transform.resize(img, (oh, ow), order=3, preserve_range=True,
   anti_aliasing=True), stored before the uint8 truncation as float32 (whole for small outputs, sampled rows
-  for 1024 x 1024), plus for 1024 x 1024 the final MedSAM tensor's rows and the uint8 min and max.
+  for 1024 x 1024), plus for 1024 x 1024 the final MedSAM tensor's rows, the uint8 min and max, and the
+  SHA-256 of the whole uint8 image after truncation.
 """
 
 import hashlib
@@ -156,12 +157,12 @@ def main():
     # MedSAM: spline resize before truncation, small outputs whole, 1024 x 1024 sampled.
     medsam_small = [("ISIC_0027419", 64, 48), ("ISIC_0025964", 250, 40), ("syn_7x5_s2", 13, 11), ("syn_7x5_s2", 3, 2),
                     ("syn_333x251_s3", 100, 75), ("syn_150x200_s1", 40, 301), ("syn_97x1013_s7", 50, 200),
-                    ("syn_2000x1500_s5", 97, 61)]
+                    ("syn_640x480_s6", 97, 61)]
     for name, ow, oh in medsam_small:
         ref = transform.resize(inputs[name], (oh, ow), order=3, preserve_range=True, anti_aliasing=True)
         manifest["medsam"].append({"input": name, "width": ow, "height": oh,
                                    "float_file": write_bin("medsam_%s_%dx%d.f32" % (name, ow, oh), ref.astype(np.float32))})
-    for name in ["ISIC_0027419", "ISIC_0028155", "syn_7x5_s2", "syn_2000x1500_s5", "syn_1025x769_s4", "syn_600x450_s9"]:
+    for name in ["ISIC_0027419", "syn_2000x1500_s5", "syn_1025x769_s4"]:
         ref = transform.resize(inputs[name], (1024, 1024), order=3, preserve_range=True, anti_aliasing=True)
         u8 = ref.astype(np.uint8)
         lo, hi = int(u8.min()), int(u8.max())
@@ -171,7 +172,8 @@ def main():
             "input": name, "width": 1024, "height": 1024, "rows": rows,
             "float_file": write_bin("medsam_%s_1024_rows.f32" % name, ref[rows].astype(np.float32)),
             "tensor_rows_file": write_bin("medsam_%s_1024_tensor_rows.f32" % name, final.transpose(2, 0, 1)[:, rows, :]),
-            "uint8_min": lo, "uint8_max": hi,
+            "uint8_min": lo, "uint8_max": hi, "uint8_sha256": sha256(u8),
+            "upscale": bool(inputs[name].shape[0] <= 1024 and inputs[name].shape[1] <= 1024),
             "near_integer_values": int(np.sum(np.abs(ref - np.round(ref)) < 1e-6)),
         })
 

@@ -5,9 +5,13 @@ using System.Runtime.Intrinsics;
 namespace SkinSam.Sdk.Postprocessing;
 
 /// <summary>
-/// Weighted sums of whole rows, the inner loop of the separable resampler. Products and sums are
-/// separate operations (never fused multiply-add) in a fixed order so every path, vector or scalar,
-/// gives the same bits: <c>a*wa + b*wb</c>, then <c>+ c*wc</c>, then <c>+ d*wd</c>.
+/// Weighted sums of whole rows, the inner loop of the separable resampler, in a fixed order of
+/// correctly rounded operations so every path, vector or scalar, gives the same bits:
+/// <c>fma(a, wa, b*wb)</c>, then <c>fma(c, wc, r)</c>, then <c>fma(d, wd, r)</c>.
+/// The two-row form is what PyTorch's CPU bilinear kernel computes (its compiler contracts
+/// <c>a*wa + b*wb</c> into a fused multiply-add), which makes the two-step upsampling bit-identical
+/// to torch 1.13's generic kernel. Without FMA hardware .NET computes the fused operation in software,
+/// with the same result.
 /// </summary>
 internal static class WeightedRowSum
 {
@@ -29,7 +33,7 @@ internal static class WeightedRowSum
             Vector512<float> va = Vector512.Create(wa), vb = Vector512.Create(wb);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                Vector512<float> r = (Vector512.LoadUnsafe(ref ra, (nuint)i) * va) + (Vector512.LoadUnsafe(ref rb, (nuint)i) * vb);
+                Vector512<float> r = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ra, (nuint)i), va, Vector512.LoadUnsafe(ref rb, (nuint)i) * vb);
                 r.StoreUnsafe(ref rd, (nuint)i);
             }
         }
@@ -38,7 +42,7 @@ internal static class WeightedRowSum
             Vector256<float> va = Vector256.Create(wa), vb = Vector256.Create(wb);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector256<float> r = (Vector256.LoadUnsafe(ref ra, (nuint)i) * va) + (Vector256.LoadUnsafe(ref rb, (nuint)i) * vb);
+                Vector256<float> r = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)i), va, Vector256.LoadUnsafe(ref rb, (nuint)i) * vb);
                 r.StoreUnsafe(ref rd, (nuint)i);
             }
         }
@@ -47,7 +51,7 @@ internal static class WeightedRowSum
             Vector128<float> va = Vector128.Create(wa), vb = Vector128.Create(wb);
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {
-                Vector128<float> r = (Vector128.LoadUnsafe(ref ra, (nuint)i) * va) + (Vector128.LoadUnsafe(ref rb, (nuint)i) * vb);
+                Vector128<float> r = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref ra, (nuint)i), va, Vector128.LoadUnsafe(ref rb, (nuint)i) * vb);
                 r.StoreUnsafe(ref rd, (nuint)i);
             }
         }
@@ -80,9 +84,9 @@ internal static class WeightedRowSum
             Vector512<float> va = Vector512.Create(wa), vb = Vector512.Create(wb), vc = Vector512.Create(wc), vd = Vector512.Create(wd);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                Vector512<float> r = (Vector512.LoadUnsafe(ref ra, (nuint)i) * va) + (Vector512.LoadUnsafe(ref rb, (nuint)i) * vb);
-                r += Vector512.LoadUnsafe(ref rc, (nuint)i) * vc;
-                r += Vector512.LoadUnsafe(ref rdd, (nuint)i) * vd;
+                Vector512<float> r = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ra, (nuint)i), va, Vector512.LoadUnsafe(ref rb, (nuint)i) * vb);
+                r = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rc, (nuint)i), vc, r);
+                r = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rdd, (nuint)i), vd, r);
                 r.StoreUnsafe(ref rd, (nuint)i);
             }
         }
@@ -91,9 +95,9 @@ internal static class WeightedRowSum
             Vector256<float> va = Vector256.Create(wa), vb = Vector256.Create(wb), vc = Vector256.Create(wc), vd = Vector256.Create(wd);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector256<float> r = (Vector256.LoadUnsafe(ref ra, (nuint)i) * va) + (Vector256.LoadUnsafe(ref rb, (nuint)i) * vb);
-                r += Vector256.LoadUnsafe(ref rc, (nuint)i) * vc;
-                r += Vector256.LoadUnsafe(ref rdd, (nuint)i) * vd;
+                Vector256<float> r = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)i), va, Vector256.LoadUnsafe(ref rb, (nuint)i) * vb);
+                r = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rc, (nuint)i), vc, r);
+                r = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rdd, (nuint)i), vd, r);
                 r.StoreUnsafe(ref rd, (nuint)i);
             }
         }
@@ -102,9 +106,9 @@ internal static class WeightedRowSum
             Vector128<float> va = Vector128.Create(wa), vb = Vector128.Create(wb), vc = Vector128.Create(wc), vd = Vector128.Create(wd);
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {
-                Vector128<float> r = (Vector128.LoadUnsafe(ref ra, (nuint)i) * va) + (Vector128.LoadUnsafe(ref rb, (nuint)i) * vb);
-                r += Vector128.LoadUnsafe(ref rc, (nuint)i) * vc;
-                r += Vector128.LoadUnsafe(ref rdd, (nuint)i) * vd;
+                Vector128<float> r = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref ra, (nuint)i), va, Vector128.LoadUnsafe(ref rb, (nuint)i) * vb);
+                r = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref rc, (nuint)i), vc, r);
+                r = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref rdd, (nuint)i), vd, r);
                 r.StoreUnsafe(ref rd, (nuint)i);
             }
         }
@@ -117,14 +121,14 @@ internal static class WeightedRowSum
 
     /// <summary>The scalar reference of <see cref="Two(ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, Span{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Two(float a, float wa, float b, float wb) => (a * wa) + (b * wb);
+    public static float Two(float a, float wa, float b, float wb) => MathF.FusedMultiplyAdd(a, wa, b * wb);
 
     /// <summary>The scalar reference of the four-row sum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Four(float a, float wa, float b, float wb, float c, float wc, float d, float wd)
     {
-        float r = (a * wa) + (b * wb);
-        r += c * wc;
-        return r + (d * wd);
+        float r = MathF.FusedMultiplyAdd(a, wa, b * wb);
+        r = MathF.FusedMultiplyAdd(c, wc, r);
+        return MathF.FusedMultiplyAdd(d, wd, r);
     }
 }

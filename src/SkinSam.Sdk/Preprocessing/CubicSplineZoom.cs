@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SkinSam.Sdk.Preprocessing;
 
@@ -35,6 +38,7 @@ internal sealed class CubicSplineZoom : IDisposable
     private readonly AxisTaps _channelTaps;
     private readonly double _min;
     private readonly double _max;
+    private readonly bool _channelVector;
 
     /// <summary>Prefilters <paramref name="pixels"/> for evaluation at <paramref name="outWidth"/> x <paramref name="outHeight"/>.</summary>
     /// <param name="pixels">Tightly packed, <paramref name="channels"/> interleaved bytes per pixel.</param>
@@ -51,7 +55,9 @@ internal sealed class CubicSplineZoom : IDisposable
         OutWidth = outWidth;
         OutHeight = outHeight;
         int n = width * height * channels;
-        _coefficients = ArrayPool<double>.Shared.Rent(n);
+
+        // One spare element: the vector path loads 4 doubles for a 3-channel pixel.
+        _coefficients = ArrayPool<double>.Shared.Rent(n + 1);
         Span<double> c = _coefficients.AsSpan(0, n);
         byte min = 255, max = 0;
         for (int i = 0; i < n; i++)
@@ -98,6 +104,12 @@ internal sealed class CubicSplineZoom : IDisposable
         _rows = new AxisTaps(height, outHeight);
         _columns = new AxisTaps(width, outWidth);
         _channelTaps = new AxisTaps(channels, channels);
+
+        // The vector path hard-codes the mirrored channel taps of a 3-channel image; check they are these.
+        _channelVector = channels == 3 && Vector256.IsHardwareAccelerated
+            && _channelTaps.Indices.AsSpan().SequenceEqual([1, 0, 1, 2, 0, 1, 2, 1, 1, 2, 1, 0])
+            && _channelTaps.Weights.AsSpan(0, 4).SequenceEqual(_channelTaps.Weights.AsSpan(4, 4))
+            && _channelTaps.Weights.AsSpan(0, 4).SequenceEqual(_channelTaps.Weights.AsSpan(8, 4));
     }
 
     /// <summary>Output width.</summary>
@@ -109,6 +121,17 @@ internal sealed class CubicSplineZoom : IDisposable
     /// <summary>Writes output row <paramref name="y"/>: <c>OutWidth * channels</c> interleaved float64 values, clipped to the input range.</summary>
     public void InterpolateRow(int y, Span<double> row)
     {
+        if (row.Length < OutWidth * _channels)
+        {
+            throw new ArgumentException($"Expected a row of at least {OutWidth * _channels} values; got {row.Length}.", nameof(row));
+        }
+
+        if (_channelVector)
+        {
+            InterpolateRowRgbVector256(y, row);
+            return;
+        }
+
         int ch = _channels;
         int rowStep = _width * ch;
         ReadOnlySpan<double> c = _coefficients.AsSpan(0, _width * _height * ch);
@@ -155,6 +178,65 @@ internal sealed class CubicSplineZoom : IDisposable
                 row[(x * ch) + k] = Math.Min(Math.Max(t, _min), _max);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="InterpolateRow"/> for 3 channels with the output channels in lanes 0..2: per source tap
+    /// (a, b) the products <c>(c * wy) * wx</c> of the pixel's 3 coefficients are formed once, then for each
+    /// channel tap the lanes pick their mirrored channel (a constant permutation) and add <c>q * wc</c>.
+    /// Each lane performs exactly the scalar sequence of roundings, so results are identical.
+    /// </summary>
+    private void InterpolateRowRgbVector256(int y, Span<double> row)
+    {
+        int rowStep = _width * 3;
+        ref double c = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+        ref int ys = ref MemoryMarshal.GetArrayDataReference(_rows.Indices);
+        ref double wys = ref MemoryMarshal.GetArrayDataReference(_rows.Weights);
+        ref int xs0 = ref MemoryMarshal.GetArrayDataReference(_columns.Indices);
+        ref double wxs0 = ref MemoryMarshal.GetArrayDataReference(_columns.Weights);
+        double wc0 = _channelTaps.Weights[0], wc1 = _channelTaps.Weights[1], wc2 = _channelTaps.Weights[2], wc3 = _channelTaps.Weights[3];
+        Vector256<double> min = Vector256.Create(_min), max = Vector256.Create(_max);
+        int r0 = Unsafe.Add(ref ys, y * 4) * rowStep, r1 = Unsafe.Add(ref ys, (y * 4) + 1) * rowStep;
+        int r2 = Unsafe.Add(ref ys, (y * 4) + 2) * rowStep, r3 = Unsafe.Add(ref ys, (y * 4) + 3) * rowStep;
+        double wy0 = Unsafe.Add(ref wys, y * 4), wy1 = Unsafe.Add(ref wys, (y * 4) + 1);
+        double wy2 = Unsafe.Add(ref wys, (y * 4) + 2), wy3 = Unsafe.Add(ref wys, (y * 4) + 3);
+        for (int x = 0; x < OutWidth; x++)
+        {
+            ref int xs = ref Unsafe.Add(ref xs0, x * 4);
+            ref double wx = ref Unsafe.Add(ref wxs0, x * 4);
+            int x0 = Unsafe.Add(ref xs, 0) * 3, x1 = Unsafe.Add(ref xs, 1) * 3, x2 = Unsafe.Add(ref xs, 2) * 3, x3 = Unsafe.Add(ref xs, 3) * 3;
+            double wx0 = Unsafe.Add(ref wx, 0), wx1 = Unsafe.Add(ref wx, 1), wx2 = Unsafe.Add(ref wx, 2), wx3 = Unsafe.Add(ref wx, 3);
+            Vector256<double> t = Vector256<double>.Zero;
+            t = AddRow(t, ref c, r0, wy0, x0, x1, x2, x3, wx0, wx1, wx2, wx3, wc0, wc1, wc2, wc3);
+            t = AddRow(t, ref c, r1, wy1, x0, x1, x2, x3, wx0, wx1, wx2, wx3, wc0, wc1, wc2, wc3);
+            t = AddRow(t, ref c, r2, wy2, x0, x1, x2, x3, wx0, wx1, wx2, wx3, wc0, wc1, wc2, wc3);
+            t = AddRow(t, ref c, r3, wy3, x0, x1, x2, x3, wx0, wx1, wx2, wx3, wc0, wc1, wc2, wc3);
+            t = Vector256.Min(Vector256.Max(t, min), max);
+            row[x * 3] = t.GetElement(0);
+            row[(x * 3) + 1] = t.GetElement(1);
+            row[(x * 3) + 2] = t.GetElement(2);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> AddRow(Vector256<double> t, ref double c, int rowOffset, double wy, int x0, int x1, int x2, int x3, double wx0, double wx1, double wx2, double wx3, double wc0, double wc1, double wc2, double wc3)
+    {
+        t = AddTap(t, Vector256.LoadUnsafe(ref c, (nuint)(rowOffset + x0)) * wy * wx0, wc0, wc1, wc2, wc3);
+        t = AddTap(t, Vector256.LoadUnsafe(ref c, (nuint)(rowOffset + x1)) * wy * wx1, wc0, wc1, wc2, wc3);
+        t = AddTap(t, Vector256.LoadUnsafe(ref c, (nuint)(rowOffset + x2)) * wy * wx2, wc0, wc1, wc2, wc3);
+        t = AddTap(t, Vector256.LoadUnsafe(ref c, (nuint)(rowOffset + x3)) * wy * wx3, wc0, wc1, wc2, wc3);
+        return t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> AddTap(Vector256<double> t, Vector256<double> q, double wc0, double wc1, double wc2, double wc3)
+    {
+        // Mirrored channel taps of output channels 0, 1, 2: (1,0,1,2), (0,1,2,1), (1,2,1,0).
+        t += Vector256.Shuffle(q, Vector256.Create(1L, 0, 1, 3)) * wc0;
+        t += q * wc1;
+        t += Vector256.Shuffle(q, Vector256.Create(1L, 2, 1, 3)) * wc2;
+        t += Vector256.Shuffle(q, Vector256.Create(2L, 1, 0, 3)) * wc3;
+        return t;
     }
 
     /// <inheritdoc/>

@@ -61,6 +61,13 @@ public sealed class MedSamPreprocessor
             throw new ArgumentException("Expected an image of at least 1 x 1 pixels; got an empty ImageBuffer (default value).", nameof(image));
         }
 
+        // The spline coefficients are one float64 per channel value.
+        long values = (long)image.Width * image.Height * 3;
+        if (values + 1 > Array.MaxLength)
+        {
+            throw new ArgumentException($"Expected an image of at most {Array.MaxLength - 1} RGB values; got {image.Width} x {image.Height} x 3 = {values}.", nameof(image));
+        }
+
         int t = TargetSize;
         int plane = t * t;
         if (destination.Length != 3 * plane)

@@ -72,24 +72,53 @@ public static class PilBilinearResize
             throw new ArgumentException($"Expected a destination of at least {destinationBytes} bytes ({destinationWidth}x{destinationHeight}, {channels} channels); got {destination.Length}.", nameof(destination));
         }
 
+        var sink = new DestinationRows(destination, destinationWidth * channels);
+        ResizeRows(source, sourceWidth, sourceHeight, destinationWidth, destinationHeight, channels, ref sink);
+    }
+
+    /// <summary>
+    /// The resize, handing each output row to <paramref name="sink"/> as soon as it is complete, so a caller
+    /// can consume rows while they are in cache. Arguments must already be valid.
+    /// </summary>
+    internal static void ResizeRows<TSink>(scoped ReadOnlySpan<byte> source, int sourceWidth, int sourceHeight, int destinationWidth, int destinationHeight, int channels, ref TSink sink)
+        where TSink : IResizedRowSink, allows ref struct
+    {
+        int inRowBytes = sourceWidth * channels;
+        int rowBytes = destinationWidth * channels;
         bool needHorizontal = destinationWidth != sourceWidth;
         bool needVertical = destinationHeight != sourceHeight;
         if (!needHorizontal && !needVertical)
         {
-            source[..(int)sourceBytes].CopyTo(destination);
+            for (int y = 0; y < destinationHeight; y++)
+            {
+                source.Slice(y * inRowBytes, inRowBytes).CopyTo(sink.GetRow(y));
+                sink.RowDone(y);
+            }
+
             return;
         }
 
         if (!needHorizontal)
         {
-            ResizeVertical(source, sourceWidth * channels, 0, destination, destinationHeight, ResampleCoefficients.Get(sourceHeight, destinationHeight));
+            ResampleCoefficients table = ResampleCoefficients.Get(sourceHeight, destinationHeight);
+            for (int yy = 0; yy < destinationHeight; yy++)
+            {
+                VerticalOutputRow(source, rowBytes, 0, table, yy, sink.GetRow(yy));
+                sink.RowDone(yy);
+            }
+
             return;
         }
 
         ResampleCoefficients horizontal = ResampleCoefficients.Get(sourceWidth, destinationWidth);
         if (!needVertical)
         {
-            ResizeHorizontal(source, sourceWidth, 0, sourceHeight, destination, horizontal, channels);
+            for (int y = 0; y < destinationHeight; y++)
+            {
+                ResizeHorizontal(source, sourceWidth, y, 1, sink.GetRow(y), horizontal, channels);
+                sink.RowDone(y);
+            }
+
             return;
         }
 
@@ -98,14 +127,17 @@ public static class PilBilinearResize
         // Like Pillow, resample horizontally only the source rows the vertical pass reads.
         int firstRow = vertical.First[0];
         int lastRow = vertical.First[destinationHeight - 1] + vertical.Count[destinationHeight - 1];
-        int rowBytes = destinationWidth * channels;
-        int tempBytes = rowBytes * (lastRow - firstRow);
+        int tempBytes = checked(rowBytes * (lastRow - firstRow));
         byte[] temp = ArrayPool<byte>.Shared.Rent(tempBytes);
         try
         {
             Span<byte> tempSpan = temp.AsSpan(0, tempBytes);
             ResizeHorizontal(source, sourceWidth, firstRow, lastRow - firstRow, tempSpan, horizontal, channels);
-            ResizeVertical(tempSpan, rowBytes, firstRow, destination, destinationHeight, vertical);
+            for (int yy = 0; yy < destinationHeight; yy++)
+            {
+                VerticalOutputRow(tempSpan, rowBytes, firstRow, vertical, yy, sink.GetRow(yy));
+                sink.RowDone(yy);
+            }
         }
         finally
         {
@@ -283,18 +315,14 @@ public static class PilBilinearResize
     }
 
     /// <summary>
-    /// Vertical pass. <paramref name="rowOffset"/> is the source row that <paramref name="source"/> starts at
-    /// (the horizontal pass keeps only the rows this pass reads).
+    /// Output row <paramref name="yy"/> of the vertical pass. <paramref name="rowOffset"/> is the source row
+    /// that <paramref name="source"/> starts at (the horizontal pass keeps only the rows this pass reads).
     /// </summary>
-    private static void ResizeVertical(ReadOnlySpan<byte> source, int rowBytes, int rowOffset, Span<byte> destination, int outHeight, ResampleCoefficients table)
+    private static void VerticalOutputRow(ReadOnlySpan<byte> source, int rowBytes, int rowOffset, ResampleCoefficients table, int yy, Span<byte> output)
     {
-        int stride = table.Stride;
-        for (int yy = 0; yy < outHeight; yy++)
-        {
-            int ymin = table.First[yy] - rowOffset;
-            ReadOnlySpan<int> k = table.Weights.AsSpan(yy * stride, table.Count[yy]);
-            VerticalRow(source.Slice(ymin * rowBytes, k.Length * rowBytes), rowBytes, k, destination.Slice(yy * rowBytes, rowBytes));
-        }
+        int ymin = table.First[yy] - rowOffset;
+        ReadOnlySpan<int> k = table.Weights.AsSpan(yy * table.Stride, table.Count[yy]);
+        VerticalRow(source.Slice(ymin * rowBytes, k.Length * rowBytes), rowBytes, k, output);
     }
 
     /// <summary>
@@ -412,5 +440,17 @@ public static class PilBilinearResize
     {
         int v = ss >> ResampleCoefficients.PrecisionBits;
         return v < 0 ? (byte)0 : v > 255 ? (byte)255 : (byte)v;
+    }
+
+    /// <summary>Writes rows straight into the caller's destination.</summary>
+    private ref struct DestinationRows(Span<byte> destination, int rowBytes) : IResizedRowSink
+    {
+        private readonly Span<byte> _destination = destination;
+
+        public readonly Span<byte> GetRow(int y) => _destination.Slice(y * rowBytes, rowBytes);
+
+        public readonly void RowDone(int y)
+        {
+        }
     }
 }

@@ -90,38 +90,26 @@ public sealed class SamPreprocessor
         }
 
         (int width, int height) = GetResizedSize(image.Width, image.Height, t);
-        byte[]? rented = null;
+        byte[]? converted = null;
+        byte[] row = ArrayPool<byte>.Shared.Rent(width * 3);
         try
         {
-            ReadOnlySpan<byte> resized = ResizeToRgb24(image, width, height, ref rented);
-            Span<float> red = destination[..plane];
-            Span<float> green = destination.Slice(plane, plane);
-            Span<float> blue = destination.Slice(2 * plane, plane);
-            int rowBytes = width * 3;
-            for (int y = 0; y < height; y++)
-            {
-                int o = y * t;
-                SamNormalization.NormalizeRow(resized.Slice(y * rowBytes, rowBytes), red.Slice(o, width), green.Slice(o, width), blue.Slice(o, width));
-                if (width < t)
-                {
-                    red.Slice(o + width, t - width).Clear();
-                    green.Slice(o + width, t - width).Clear();
-                    blue.Slice(o + width, t - width).Clear();
-                }
-            }
-
+            ReadOnlySpan<byte> rgb = AsPackedRgb24(image, ref converted);
+            var sink = new NormalizedPlaneRows(row.AsSpan(0, width * 3), destination, width, t);
+            PilBilinearResize.ResizeRows(rgb, image.Width, image.Height, width, height, 3, ref sink);
             if (height < t)
             {
-                red[(height * t)..].Clear();
-                green[(height * t)..].Clear();
-                blue[(height * t)..].Clear();
+                destination[(height * t)..plane].Clear();
+                destination[(plane + (height * t))..(2 * plane)].Clear();
+                destination[((2 * plane) + (height * t))..].Clear();
             }
         }
         finally
         {
-            if (rented is not null)
+            ArrayPool<byte>.Shared.Return(row);
+            if (converted is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(converted);
             }
         }
     }
@@ -146,17 +134,20 @@ public sealed class SamPreprocessor
             throw new ArgumentException($"Expected a destination of at least {height} x {width} x 3 = {needed} floats; got {destination.Length}.", nameof(destination));
         }
 
-        byte[]? rented = null;
+        byte[]? converted = null;
+        byte[] row = ArrayPool<byte>.Shared.Rent(width * 3);
         try
         {
-            ReadOnlySpan<byte> resized = ResizeToRgb24(image, width, height, ref rented);
-            TensorPrimitives.ConvertChecked(resized[..needed], destination[..needed]);
+            ReadOnlySpan<byte> rgb = AsPackedRgb24(image, ref converted);
+            var sink = new FloatRows(row.AsSpan(0, width * 3), destination[..needed], width * 3);
+            PilBilinearResize.ResizeRows(rgb, image.Width, image.Height, width, height, 3, ref sink);
         }
         finally
         {
-            if (rented is not null)
+            ArrayPool<byte>.Shared.Return(row);
+            if (converted is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(converted);
             }
         }
     }
@@ -167,45 +158,67 @@ public sealed class SamPreprocessor
         {
             throw new ArgumentException("Expected an image of at least 1 x 1 pixels; got an empty ImageBuffer (default value).", nameof(image));
         }
+
+        long rgbBytes = (long)image.Width * image.Height * 3;
+        if (rgbBytes > Array.MaxLength)
+        {
+            throw new ArgumentException($"Expected an image of at most {Array.MaxLength} bytes as RGB24; got {image.Width} x {image.Height} = {rgbBytes} bytes.", nameof(image));
+        }
     }
 
     /// <summary>
-    /// The image as tightly packed RGB24 at <paramref name="width"/> x <paramref name="height"/>: a view of
-    /// the caller's pixels when nothing needs changing, else a pooled buffer returned through <paramref name="rented"/>.
+    /// The image as tightly packed RGB24: the caller's pixels when they already are, else a pooled
+    /// conversion returned through <paramref name="converted"/>.
     /// </summary>
-    private static ReadOnlySpan<byte> ResizeToRgb24(ImageBuffer image, int width, int height, ref byte[]? rented)
+    private static ReadOnlySpan<byte> AsPackedRgb24(ImageBuffer image, ref byte[]? converted)
     {
-        int sourceBytes = image.Width * image.Height * 3;
-        bool packedRgb = image.Format == PixelFormat.Rgb24 && image.Stride == image.Width * 3;
-        bool sameSize = width == image.Width && height == image.Height;
-        if (packedRgb && sameSize)
+        int bytes = image.Width * image.Height * 3;
+        if (image.Format == PixelFormat.Rgb24 && image.Stride == image.Width * 3)
         {
-            return image.Pixels.Span[..sourceBytes];
+            return image.Pixels.Span[..bytes];
         }
 
-        int resizedBytes = width * height * 3;
-        rented = ArrayPool<byte>.Shared.Rent(packedRgb ? resizedBytes : sourceBytes + (sameSize ? 0 : resizedBytes));
-        ReadOnlySpan<byte> rgb;
-        Span<byte> output;
-        if (packedRgb)
+        converted = ArrayPool<byte>.Shared.Rent(bytes);
+        image.CopyToRgb24(converted.AsSpan(0, bytes));
+        return converted.AsSpan(0, bytes);
+    }
+
+    /// <summary>
+    /// Takes each resized RGB row while it is in cache and writes it, normalised, into the three planes of
+    /// the NCHW tensor with the right-hand padding zeroed: normalise, pad and change layout in one pass.
+    /// </summary>
+    private ref struct NormalizedPlaneRows(Span<byte> row, Span<float> tensor, int width, int side) : IResizedRowSink
+    {
+        private readonly Span<byte> _row = row;
+        private readonly Span<float> _tensor = tensor;
+
+        public readonly Span<byte> GetRow(int y) => _row;
+
+        public readonly void RowDone(int y)
         {
-            rgb = image.Pixels.Span[..sourceBytes];
-            output = rented.AsSpan(0, resizedBytes);
-        }
-        else
-        {
-            Span<byte> converted = rented.AsSpan(0, sourceBytes);
-            image.CopyToRgb24(converted);
-            if (sameSize)
+            int plane = side * side;
+            int o = y * side;
+            Span<float> red = _tensor.Slice(o, side);
+            Span<float> green = _tensor.Slice(plane + o, side);
+            Span<float> blue = _tensor.Slice((2 * plane) + o, side);
+            SamNormalization.NormalizeRow(_row, red, green, blue);
+            if (width < side)
             {
-                return converted;
+                red[width..].Clear();
+                green[width..].Clear();
+                blue[width..].Clear();
             }
-
-            rgb = converted;
-            output = rented.AsSpan(sourceBytes, resizedBytes);
         }
+    }
 
-        PilBilinearResize.ResizeRgb24(rgb, image.Width, image.Height, output, width, height);
-        return output;
+    /// <summary>Converts each resized row to float32 0..255 in an HWC tensor.</summary>
+    private ref struct FloatRows(Span<byte> row, Span<float> tensor, int rowLength) : IResizedRowSink
+    {
+        private readonly Span<byte> _row = row;
+        private readonly Span<float> _tensor = tensor;
+
+        public readonly Span<byte> GetRow(int y) => _row;
+
+        public readonly void RowDone(int y) => TensorPrimitives.ConvertChecked<byte, float>(_row, _tensor.Slice(y * rowLength, rowLength));
     }
 }

@@ -2,7 +2,8 @@ namespace SkinSam.Sdk.Tests.Postprocessing;
 
 /// <summary>
 /// A per-pixel scalar transcription of PyTorch's bilinear kernel (align_corners=False): float32 scale,
-/// double source coordinate, horizontal then vertical, products and sums in float32.
+/// double source coordinate, horizontal then vertical, each as <c>fma(p, w0, q * w1)</c> in float32
+/// (torch's compiled kernel contracts <c>p * w0 + q * w1</c> that way).
 /// </summary>
 internal static class BilinearReference
 {
@@ -15,9 +16,9 @@ internal static class BilinearReference
             for (int x = 0; x < width; x++)
             {
                 (int x0, int x1, float wx0, float wx1) = Taps(sourceWidth, width, x);
-                float top = (source[(y0 * sourceWidth) + x0] * wx0) + (source[(y0 * sourceWidth) + x1] * wx1);
-                float bottom = (source[(y1 * sourceWidth) + x0] * wx0) + (source[(y1 * sourceWidth) + x1] * wx1);
-                result[(y * width) + x] = sourceHeight == height ? top : (top * wy0) + (bottom * wy1);
+                float top = MathF.FusedMultiplyAdd(source[(y0 * sourceWidth) + x0], wx0, source[(y0 * sourceWidth) + x1] * wx1);
+                float bottom = MathF.FusedMultiplyAdd(source[(y1 * sourceWidth) + x0], wx0, source[(y1 * sourceWidth) + x1] * wx1);
+                result[(y * width) + x] = sourceHeight == height ? top : MathF.FusedMultiplyAdd(top, wy0, bottom * wy1);
             }
         }
 

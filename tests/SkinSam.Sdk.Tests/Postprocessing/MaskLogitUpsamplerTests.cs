@@ -32,6 +32,24 @@ public sealed class MaskLogitUpsamplerTests
         AssertMatchesGolden(width, height, actual);
     }
 
+    [Fact]
+    public void UpsampleTwoStep_MultimaskGoldens_AreBitIdenticalToTorchGenericKernel()
+    {
+        float[] low = PostprocessingTestData.LowResolutionLogits();
+        int checkedSizes = 0;
+        foreach (JsonElement e in PostprocessingTestData.ReadJson("upsampled_k3.json").EnumerateArray())
+        {
+            int width = e.GetProperty("width").GetInt32(), height = e.GetProperty("height").GetInt32();
+            float[] expected = PostprocessingTestData.ReadFloats(e.GetProperty("file").GetString()!);
+            var actual = new float[width * height];
+            MaskLogitUpsampler.UpsampleTwoStep(low, width, height, actual);
+            Assert.Equal(expected, actual);
+            checkedSizes++;
+        }
+
+        Assert.Equal(3, checkedSizes);
+    }
+
     [Theory]
     [InlineData(200, 150)]
     [InlineData(1, 1)]

@@ -24,7 +24,7 @@ public sealed class WeightedRowSumTests
         WeightedRowSum.Two(a, 0.3f, b, 0.7f, actual);
         for (int i = 0; i < n; i++)
         {
-            Assert.Equal((a[i] * 0.3f) + (b[i] * 0.7f), actual[i]);
+            Assert.Equal(MathF.FusedMultiplyAdd(a[i], 0.3f, b[i] * 0.7f), actual[i]);
         }
     }
 
@@ -37,9 +37,9 @@ public sealed class WeightedRowSumTests
         WeightedRowSum.Four(a, 0.1f, b, 0.2f, c, 0.3f, d, 0.4f, actual);
         for (int i = 0; i < n; i++)
         {
-            float expected = (a[i] * 0.1f) + (b[i] * 0.2f);
-            expected += c[i] * 0.3f;
-            expected += d[i] * 0.4f;
+            float expected = MathF.FusedMultiplyAdd(a[i], 0.1f, b[i] * 0.2f);
+            expected = MathF.FusedMultiplyAdd(c[i], 0.3f, expected);
+            expected = MathF.FusedMultiplyAdd(d[i], 0.4f, expected);
             Assert.Equal(expected, actual[i]);
         }
     }

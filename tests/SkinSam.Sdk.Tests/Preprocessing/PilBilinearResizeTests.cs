@@ -47,7 +47,7 @@ public sealed class PilBilinearResizeTests
     }
 
     [Theory]
-    [InlineData(200, 150, 1024, 768)]
+    [InlineData(200, 150, 512, 384)]
     [InlineData(7, 5, 3, 2)]
     [InlineData(97, 61, 200, 61)]
     [InlineData(97, 61, 97, 300)]
@@ -62,7 +62,8 @@ public sealed class PilBilinearResizeTests
             byte[] plane = Enumerable.Range(0, width * height).Select(i => rgb[(i * 3) + c]).ToArray();
             var planeOut = new byte[outWidth * outHeight];
             PilBilinearResize.Resize(plane, width, height, planeOut, outWidth, outHeight, 1);
-            Assert.Equal(Enumerable.Range(0, outWidth * outHeight).Select(i => rgbOut[(i * 3) + c]), planeOut);
+            byte[] expected = Enumerable.Range(0, outWidth * outHeight).Select(i => rgbOut[(i * 3) + c]).ToArray();
+            Assert.True(expected.AsSpan().SequenceEqual(planeOut), $"channel {c} differs");
         }
     }
 

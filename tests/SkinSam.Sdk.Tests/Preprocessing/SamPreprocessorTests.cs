@@ -55,7 +55,10 @@ public sealed class SamPreprocessorTests
                 {
                     float e = expected[(((c * rows.Length) + r) * T) + x];
                     float a = tensor[(c * T * T) + (rows[r] * T) + x];
-                    Assert.True(Math.Abs(e - a) <= 1e-6f, $"channel {c} row {rows[r]} column {x}: expected {e}, got {a}");
+                    if (!(Math.Abs(e - a) <= 1e-6f))
+                    {
+                        Assert.Fail($"channel {c} row {rows[r]} column {x}: expected {e}, got {a}");
+                    }
                 }
             }
 
@@ -79,25 +82,21 @@ public sealed class SamPreprocessorTests
 
         new SamPreprocessor().Preprocess(ImageBuffer.FromRgb24(rgb, 200, 150), tensor);
 
-        for (int c = 0; c < 3; c++)
+        int nonZeroPadding = 0, unwritten = 0;
+        for (int i = 0; i < tensor.Length; i++)
         {
-            ReadOnlySpan<float> plane = tensor.AsSpan(c * T * T, T * T);
-            for (int y = 0; y < T; y++)
+            int y = i / T % T;
+            if (y >= 768)
             {
-                for (int x = 0; x < T; x++)
-                {
-                    float v = plane[(y * T) + x];
-                    if (y >= 768)
-                    {
-                        Assert.Equal(0u, BitConverter.SingleToUInt32Bits(v));
-                    }
-                    else
-                    {
-                        Assert.False(float.IsNaN(v));
-                    }
-                }
+                nonZeroPadding += BitConverter.SingleToUInt32Bits(tensor[i]) != 0 ? 1 : 0;
+            }
+            else
+            {
+                unwritten += float.IsNaN(tensor[i]) ? 1 : 0;
             }
         }
+
+        Assert.Equal((0, 0), (nonZeroPadding, unwritten));
     }
 
     [Fact]
@@ -109,18 +108,20 @@ public sealed class SamPreprocessorTests
 
         new SamPreprocessor().Preprocess(ImageBuffer.FromRgb24(rgb, 97, 1013), tensor);
 
+        int nonZeroPadding = 0, unwritten = 0;
         for (int i = 0; i < tensor.Length; i++)
         {
-            int x = i % T;
-            if (x >= 98)
+            if (i % T >= 98)
             {
-                Assert.Equal(0u, BitConverter.SingleToUInt32Bits(tensor[i]));
+                nonZeroPadding += BitConverter.SingleToUInt32Bits(tensor[i]) != 0 ? 1 : 0;
             }
             else
             {
-                Assert.False(float.IsNaN(tensor[i]));
+                unwritten += float.IsNaN(tensor[i]) ? 1 : 0;
             }
         }
+
+        Assert.Equal((0, 0), (nonZeroPadding, unwritten));
     }
 
     [Theory]

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using SkinSam.Sdk.Evaluation.Baselines;
+using SkinSam.Sdk.Evaluation.Datasets;
+using SkinSam.Sdk.Evaluation.Reports;
+using SkinSam.Sdk.ImageSharp;
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Masks;
+using SkinSam.Sdk.Metrics;
+using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Prompts;
+
+namespace SkinSam.Sdk.Evaluation.Running;
+
+/// <summary>
+/// Evaluates a model on a data set with a prompt strategy: per-image records appended to <c>OUT/records.jsonl</c>, then
+/// <c>report.md</c>, <c>report.csv</c>, <c>report.json</c> and <c>plots/</c>. Runs images in parallel up to
+/// <see cref="EvaluationOptions.MaxDegreeOfParallelism"/>; a rerun into the same folder skips the ids already recorded.
+/// </summary>
+/// <remarks>
+/// For a <see cref="ShapeBaselineModel"/> the image's pixels are never decoded: its size is read from the file header
+/// (ImageSharp <c>Identify</c>), which is what the baseline needs. Any error (a missing mask, a mask of the wrong size, a
+/// non-binary mask, a model failure) stops the run with the image named; records already written are kept, so a rerun
+/// resumes after the fix.
+/// </remarks>
+public sealed class EvaluationRunner
+{
+    private readonly ISegmentationModel _model;
+    private readonly IDatasetReader _dataset;
+    private readonly EvaluationOptions _options;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="model">The model; used from several threads at once.</param>
+    /// <param name="dataset">The data set.</param>
+    /// <param name="options">The options; null for defaults.</param>
+    public EvaluationRunner(ISegmentationModel model, IDatasetReader dataset, EvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= new EvaluationOptions();
+        options.Validate();
+        _model = model;
+        _dataset = dataset;
+        _options = options;
+    }
+
+    /// <summary>The run description this runner writes to <c>run.json</c>.</summary>
+    public RunDescription Description => new()
+    {
+        Model = _model.Info.Name,
+        Dataset = _dataset.Name,
+        Prompt = _options.Prompt.Name,
+        Seed = _options.Prompt.IsRandom ? _options.Prompt.Seed : 0,
+        Shard = _options.Shard.Count > 1 ? _options.Shard.ToString() : null,
+    };
+
+    /// <summary>The samples this run covers: the data set's, in id order, in the shard, up to the limit.</summary>
+    /// <returns>The samples.</returns>
+    public IReadOnlyList<DatasetSample> SelectSamples()
+    {
+        IEnumerable<DatasetSample> samples = _dataset.ReadSamples().Where(s => _options.Shard.Contains(s.Id));
+        List<DatasetSample> list = [.. samples];
+        return _options.Limit is int limit && list.Count > limit ? list.GetRange(0, limit) : list;
+    }
+
+    /// <summary>Runs the evaluation, resuming from the folder's records, and writes the reports.</summary>
+    /// <param name="outputFolder">The output folder; created when missing.</param>
+    /// <param name="progress">Receives progress after each image; may be null.</param>
+    /// <param name="cancellationToken">Stops the run; records written so far are kept.</param>
+    /// <returns>The records and the report.</returns>
+    /// <exception cref="DatasetException">The data set is malformed (the file is named).</exception>
+    /// <exception cref="EvaluationOutputException">The folder holds a different run, or its records are corrupt.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public async Task<EvaluationRun> RunAsync(string outputFolder, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputFolder);
+        Directory.CreateDirectory(outputFolder);
+        RunDescription description = Description;
+        RunDescription? previous = RunDescription.Read(outputFolder);
+        if (previous is not null)
+        {
+            previous.RequireCompatible(description, Path.Combine(outputFolder, RunDescription.FileName));
+            if (previous.Shard != description.Shard)
+            {
+                throw new EvaluationOutputException($"{Path.Combine(outputFolder, RunDescription.FileName)}: expected shard {previous.Shard ?? "(all)"} as recorded; got {description.Shard ?? "(all)"}. Use another output folder per shard.");
+            }
+        }
+        else
+        {
+            description.Write(outputFolder);
+        }
+
+        IReadOnlyList<DatasetSample> samples = SelectSamples();
+        string recordsPath = Path.Combine(outputFolder, RecordsFile.FileName);
+        var done = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
+        foreach (EvaluationRecord record in RecordsFile.Read(recordsPath, repair: true))
+        {
+            done[record.ImageId] = record;
+        }
+
+        List<DatasetSample> todo = [.. samples.Where(s => !done.ContainsKey(s.Id))];
+        int resumed = samples.Count - todo.Count;
+        int completed = resumed;
+        progress?.Report(new EvaluationProgress(completed, samples.Count, resumed, null));
+        if (_options.SaveMasks)
+        {
+            Directory.CreateDirectory(Path.Combine(outputFolder, "masks"));
+        }
+
+        var fresh = new System.Collections.Concurrent.ConcurrentDictionary<string, EvaluationRecord>(StringComparer.Ordinal);
+        using (var appender = new RecordAppender(recordsPath))
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(todo, parallel, (sample, ct) =>
+            {
+                EvaluationRecord record = EvaluateOne(sample, outputFolder, ct);
+                appender.Append(record);
+                fresh[sample.Id] = record;
+                int now = Interlocked.Increment(ref completed);
+                progress?.Report(new EvaluationProgress(now, samples.Count, resumed, sample.Id));
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+        }
+
+        List<EvaluationRecord> records = [.. samples.Select(s => fresh.TryGetValue(s.Id, out EvaluationRecord? r) ? r : done[s.Id])];
+        EvaluationReport report = EvaluationReport.Create(description, records, _options.Bootstrap);
+        ReportWriter.WriteAll(outputFolder, [report], _options.WritePlots ? _options.ExampleCount : -1);
+        return new EvaluationRun(outputFolder, description, records, report, resumed);
+    }
+
+    /// <summary>Evaluates one sample without writing records (masks are written when asked for).</summary>
+    /// <param name="sample">The sample.</param>
+    /// <param name="outputFolder">Where <c>masks/</c> goes when <see cref="EvaluationOptions.SaveMasks"/> is set.</param>
+    /// <param name="cancellationToken">Stops the model.</param>
+    /// <returns>The record.</returns>
+    public EvaluationRecord EvaluateOne(DatasetSample sample, string outputFolder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        long start = Stopwatch.GetTimestamp();
+        ImageEmbedding embedding;
+        BinaryMask truth;
+        if (_model is ShapeBaselineModel baseline)
+        {
+            (int w, int h) = GroundTruthFile.ReadImageSize(sample.ImagePath);
+            truth = GroundTruthFile.Load(sample.MaskPath, w, h);
+            embedding = baseline.CreateEmbedding(w, h);
+        }
+        else
+        {
+            ImageBuffer image;
+            try
+            {
+                image = ImageFile.Load(sample.ImagePath);
+            }
+            catch (ImageDecodeException ex)
+            {
+                throw new DatasetException(DatasetProblem.UnreadableFile, sample.ImagePath, ex.Message, ex);
+            }
+
+            truth = GroundTruthFile.Load(sample.MaskPath, image.Width, image.Height);
+            embedding = _model.Encode(image, cancellationToken);
+        }
+
+        using (embedding)
+        {
+            SegmentationPrompt prompt;
+            try
+            {
+                prompt = _options.Prompt.Create(truth, sample.Id);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new DatasetException(DatasetProblem.EmptyMask, sample.MaskPath, $"expected a lesion in the ground truth of {sample.Id} for the '{_options.Prompt.Name}' prompt; got an empty mask.", ex);
+            }
+
+            SegmentationResult result = _model.Decode(embedding, prompt, _options.Decode, cancellationToken);
+            BinaryMask predicted = result.Mask;
+            if (predicted.Width != truth.Width || predicted.Height != truth.Height)
+            {
+                throw new ModelOutputException($"{_model.Info.Name} on {sample.ImagePath}: expected a mask of the image's size {truth.Width}x{truth.Height}; got {predicted.Width}x{predicted.Height}.");
+            }
+
+            SegmentationMetrics metrics = SegmentationMetrics.Compute(truth.Width, truth.Height, predicted.Data, truth.Data);
+            if (_options.SaveMasks)
+            {
+                MaskImage.SavePng(predicted, Path.Combine(outputFolder, "masks", sample.Id + ".png"));
+            }
+
+            return EvaluationRecord.FromMetrics(sample.Id, sample.LesionType, metrics) with
+            {
+                ImagePath = sample.ImagePath,
+                MaskPath = sample.MaskPath,
+                Width = truth.Width,
+                Height = truth.Height,
+                Prompt = PromptRecord.From(prompt),
+                PredictedIou = result.PredictedIou,
+                ElapsedMilliseconds = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3),
+                MaskRle = predicted.ToCocoRle().ToCompressedString(),
+            };
+        }
+    }
+}
