@@ -106,6 +106,9 @@ def main():
     mask0 = {k: [] for k in kinds}
     t0 = time.time()
     with torch.no_grad():
+        probe = torch.randn(2, 4, 256, 256)
+        ay, ax = M.postprocess_matrices(150, 200)
+        print("separable postprocess max |diff|", float((ay @ probe @ ax.T - M.postprocess_eval(probe, 150, 200)).abs().max()))
         for k, i in enumerate(val):
             img, gt = images[i], masks[i]
             h, w = gt.shape
@@ -121,7 +124,8 @@ def main():
             low, iou = m.decoder(emb.repeat(len(kinds), 1, 1, 1), coords, labels, torch.zeros(len(kinds), 1, 256, 256), torch.zeros(len(kinds)))
             best = iou.argmax(1)
             sel = torch.stack([low[j, best[j]] for j in range(len(kinds))] + [low[j, 0] for j in range(len(kinds))])[:, None]
-            full = M.postprocess_eval(sel.transpose(0, 1), h, w)[0]
+            ay, ax = M.postprocess_matrices(h, w)
+            full = ay @ sel[:, 0] @ ax.T  # == M.postprocess_eval (separable bilinear), checked below
             dx = rows[i]["dx"]
             for j, q in enumerate(kinds):
                 res[q].append((dx,) + metrics(full[j].numpy() > 0, gt))

@@ -10,6 +10,7 @@ constant folding); the script checks that no BatchNormalization node is left. It
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -65,13 +66,15 @@ def main():
 
     image = torch.randn(1, 3, 1024, 1024)
     with torch.no_grad():
-        torch.onnx.export(EncoderExport(m.encoder), (image,), enc_path, opset_version=17, input_names=["image"],
+        # torch 1.13's export changes the exported module's weights in place (BatchNorm folding),
+        # so each export gets a deep copy and the references below come from the untouched model
+        torch.onnx.export(EncoderExport(copy.deepcopy(m.encoder)), (image,), enc_path, opset_version=17, input_names=["image"],
                           output_names=["image_embeddings"], do_constant_folding=True)
         dec = M.OnnxDecoder(m.decoder)
         emb = m.encoder(image)
         inputs = (emb, torch.tensor([[[300.0, 200.0], [700.0, 560.0]]]), torch.tensor([[2.0, 3.0]]),
                   torch.zeros(1, 1, 256, 256), torch.zeros(1), torch.tensor([150.0, 200.0]))
-        torch.onnx.export(dec, inputs, dec_path, opset_version=17,
+        torch.onnx.export(copy.deepcopy(dec), inputs, dec_path, opset_version=17,
                           input_names=["image_embeddings", "point_coords", "point_labels", "mask_input", "has_mask_input", "orig_im_size"],
                           output_names=["masks", "iou_predictions", "low_res_masks"],
                           dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}, "masks": {2: "h", 3: "w"}},
@@ -79,7 +82,7 @@ def main():
     # the traced Resize leaves the masks' batch and mask axes symbolic; they are fixed (1, 4)
     g = onnx.load(dec_path)
     for o in g.graph.output:
-        if o.name == "masks":
+        if o.name in ("masks", "low_res_masks"):
             o.type.tensor_type.shape.dim[0].dim_value = 1
             o.type.tensor_type.shape.dim[1].dim_value = M.NUM_MASKS
     onnx.save(g, dec_path)

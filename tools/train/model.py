@@ -297,3 +297,22 @@ def postprocess_eval(low: torch.Tensor, h: int, w: int) -> torch.Tensor:
     scale = 1024.0 / max(h, w)
     nh, nw = int(h * scale + 0.5), int(w * scale + 0.5)
     return F.interpolate(masks[..., :nh, :nw], size=(h, w), mode="bilinear", align_corners=False)
+
+
+_POST_CACHE: dict = {}
+
+
+def postprocess_matrices(h: int, w: int):
+    """(Ay [h,256], Ax [w,256]) with postprocess_eval(low) == Ay @ low @ Ax^T exactly (bilinear is separable)."""
+    key = (h, w)
+    if key not in _POST_CACHE:
+        scale = 1024.0 / max(h, w)
+        nh, nw = int(h * scale + 0.5), int(w * scale + 0.5)
+
+        def chain(n_pre, n_out):
+            eye = torch.eye(256)[None]  # [1,256,256]: channel = basis vector
+            up = F.interpolate(eye, size=1024, mode="linear", align_corners=False)[..., :n_pre]
+            return F.interpolate(up, size=n_out, mode="linear", align_corners=False)[0].T  # [n_out,256]
+
+        _POST_CACHE[key] = (chain(nh, h), chain(nw, w))
+    return _POST_CACHE[key]
