@@ -20,6 +20,11 @@ foreach ((string name, string? folder, string note) in BenchmarkModelCatalog.Des
     Console.WriteLine($"  {name,-13} {(folder is null ? "skipped" : "USED"),-8} {note}");
 }
 
+if (!ProviderCatalog.CudaOnly().Any())
+{
+    Console.WriteLine("  GpuIoBindingBenchmarks has no cases: CUDA is absent (GPU numbers: not measured).");
+}
+
 if (args.Contains("--list-environment"))
 {
     return 0;
