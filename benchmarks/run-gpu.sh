@@ -16,7 +16,8 @@ CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}"
 provider_lib="$OUT/libonnxruntime_providers_cuda.so"
 
 cuda_env() {
-  # CUDA 13 runtime (cudart, cublas, cublasLt, cufft, curand) and cuDNN 9, then the app folder itself.
+  # CUDA 13 runtime (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10; libcuda.so.1 comes
+  # with the driver) and cuDNN 9 (libcudnn*.so.9, opened at run time), then the app folder itself.
   local paths="$CUDA_HOME/lib64:$CUDA_HOME/targets/x86_64-linux/lib"
   if [ -n "${CUDNN_LIB:-}" ]; then paths="$CUDNN_LIB:$paths"; fi
   export LD_LIBRARY_PATH="$paths:$(cd "$OUT" && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -50,6 +51,12 @@ case "${1:-}" in
     echo "== ldd $provider_lib (every 'not found' is a missing CUDA/cuDNN library)"
     ldd "$provider_lib" | grep -E "not found|cuda|cudnn|cublas|cufft|curand" || true
     if ldd "$provider_lib" | grep -q "not found"; then echo "MISSING libraries above: fix LD_LIBRARY_PATH (CUDA_HOME, CUDNN_LIB)." >&2; exit 1; fi
+    # cuDNN is opened at run time (dlopen), so ldd does not list it: look for it on the search path.
+    echo "== cuDNN 9 (libcudnn.so.9) on LD_LIBRARY_PATH or ldconfig"
+    found=""
+    for d in ${LD_LIBRARY_PATH//:/ }; do if [ -e "$d/libcudnn.so.9" ]; then found="$d/libcudnn.so.9"; fi; done
+    if [ -z "$found" ]; then found=$(ldconfig -p | grep -o '/.*libcudnn.so.9$' | head -1 || true); fi
+    echo "${found:-libcudnn.so.9 NOT FOUND: set CUDNN_LIB}"
     "$OUT/SkinSam.Sdk.Benchmarks" --list-environment
     ;;
   run)

@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
@@ -30,7 +32,8 @@ if (args.Contains("--list-environment"))
     return 0;
 }
 
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+    .Run(args, DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min));
 
 // BenchmarkDotNet returns normally when a benchmark throws; CI must see that as a failure (never timings).
 int failed = 0;
