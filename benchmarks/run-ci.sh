@@ -27,4 +27,8 @@ if [ "$status" -ne 0 ] || grep -q "^FAILED:" BenchmarkDotNet.Artifacts/ci.log; t
   echo "run-ci.sh: a benchmark failed (exit $status); see the FAILED lines above." >&2
   exit 1
 fi
+if ! grep -Eq "^Ran [1-9][0-9]* benchmark case" BenchmarkDotNet.Artifacts/ci.log; then
+  echo "run-ci.sh: no benchmark ran (filter matched nothing, or every model was skipped)." >&2
+  exit 1
+fi
 echo "run-ci.sh: all benchmarks ran (timings are informational only)."

@@ -32,8 +32,8 @@ if (args.Contains("--list-environment"))
     return 0;
 }
 
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
-    .Run(args, DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min));
+Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+    .Run(args, DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min)).ToArray();
 
 // BenchmarkDotNet returns normally when a benchmark throws; CI must see that as a failure (never timings).
 int failed = 0;
@@ -52,5 +52,6 @@ foreach (Summary summary in summaries)
     }
 }
 
-Console.WriteLine(failed == 0 ? "All benchmarks ran." : $"{failed} benchmark(s) failed.");
+int ran = summaries.Sum(s => s.Reports.Length);
+Console.WriteLine(failed == 0 ? $"Ran {ran} benchmark case(s); none failed." : $"Ran {ran} benchmark case(s); {failed} failed.");
 return failed == 0 ? 0 : 1;
