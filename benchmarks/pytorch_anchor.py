@@ -36,14 +36,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def timed(fn, runs: int, warmups: int):
+def timed(fn, runs: int, warmups: int, label: str):
     for _ in range(warmups):
         fn()
     samples = []
-    for _ in range(runs):
+    for i in range(runs):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000.0)
+        print(f"{label} {i + 1}/{runs}: {samples[-1]:.1f} ms", file=sys.stderr, flush=True)
     return samples
 
 
@@ -76,8 +77,8 @@ def main(argv=None) -> int:
 
     with torch.no_grad():
         embedding = encoder(image)
-        encoder_ms = timed(lambda: encoder(image), args.encoder_runs, warmups=1)
-        decoder_ms = timed(lambda: decoder(embedding, coords, labels, mask_input, has_mask, orig), args.decoder_runs, warmups=2)
+        encoder_ms = timed(lambda: encoder(image), args.encoder_runs, warmups=1, label="encoder")
+        decoder_ms = timed(lambda: decoder(embedding, coords, labels, mask_input, has_mask, orig), args.decoder_runs, warmups=2, label="decoder")
 
     result = {
         "model": args.model,
