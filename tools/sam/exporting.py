@@ -10,7 +10,7 @@ import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import onnx
@@ -50,6 +50,7 @@ class ExportReport:
     bytes: Dict[str, int] = field(default_factory=dict)
     fp16_max_abs_diff: Dict[str, float] = field(default_factory=dict)
     notes: List[str] = field(default_factory=list)
+    encoder_example_output: Optional[torch.Tensor] = None
 
 
 def git_commit(path: str) -> str:
@@ -136,13 +137,17 @@ def save_onnx(model: onnx.ModelProto, path: str, external_data: str) -> bool:
     return use_external
 
 
-def _export_encoder(model: Sam, path: str) -> None:
-    image = torch.randn(1, 3, model.config.image_size, model.config.image_size)
+def _export_encoder(model: Sam, path: str, image: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Traces the encoder on `image` (random when None); returns the PyTorch output of that trace."""
+    if image is None:
+        image = torch.randn(1, 3, model.config.image_size, model.config.image_size)
+    graph = EncoderGraph(model)
     with torch.no_grad():
         torch.onnx.export(
-            EncoderGraph(model), (image,), path, input_names=ENCODER_INPUTS, output_names=ENCODER_OUTPUTS,
+            graph, (image,), path, input_names=ENCODER_INPUTS, output_names=ENCODER_OUTPUTS,
             opset_version=OPSET, do_constant_folding=True,
         )
+    return graph.last_output
 
 
 def _export_decoder(model: Sam, path: str, variant: str) -> None:
@@ -212,10 +217,12 @@ def write_manifest(out_dir: str, options: ExportOptions) -> dict:
 
 
 def export_model_folder(
-    model: Sam, out_dir: str, options: ExportOptions, parts: Tuple[str, ...] = ("encoder", "decoder")
+    model: Sam, out_dir: str, options: ExportOptions, parts: Tuple[str, ...] = ("encoder", "decoder"),
+    encoder_example: Optional[torch.Tensor] = None,
 ) -> ExportReport:
     """Exports `model` (eval mode) to `out_dir`; returns timings, sizes and fp16 differences.
-    `parts` lets tests export one graph only (the folder is then incomplete)."""
+    `parts` lets tests export one graph only (the folder is then incomplete); `encoder_example` is
+    the image the encoder is traced on, and its PyTorch output comes back in the report."""
     if options.decoder_variant not in ("multimask", "single-mask", "low-res-only"):
         raise ValueError(f"Expected decoder variant multimask, single-mask or low-res-only; got {options.decoder_variant}")
     if options.preprocessing not in ("sam", "medsam"):
@@ -231,7 +238,7 @@ def export_model_folder(
             staged = os.path.join(work, part + ".onnx")
             start = time.perf_counter()
             if part == "encoder":
-                _export_encoder(model, staged)
+                report.encoder_example_output = _export_encoder(model, staged, encoder_example)
             else:
                 _export_decoder(model, staged, options.decoder_variant)
             report.seconds[f"{part}_trace"] = time.perf_counter() - start

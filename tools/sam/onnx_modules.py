@@ -29,9 +29,14 @@ class EncoderGraph(nn.Module):
     def __init__(self, model: Sam) -> None:
         super().__init__()
         self.image_encoder = model.image_encoder
+        self.last_output = None
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
-        return self.image_encoder(image)
+        embeddings = self.image_encoder(image)
+        # Tracing runs this eagerly on real values; keeping the result lets a caller compare ONNX
+        # Runtime with PyTorch on the example input without a second (slow) forward pass.
+        self.last_output = embeddings.detach().clone()
+        return embeddings
 
 
 def resized_frame(orig_im_size: torch.Tensor, long_side: int) -> torch.Tensor:

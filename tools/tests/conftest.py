@@ -58,9 +58,10 @@ def tiny_model():
     return build_sam("tiny", seed=TINY_SEED)
 
 
-def _export(tmp_path_factory, model, name: str, parts=("encoder", "decoder"), **kwargs):
+def _export(tmp_path_factory, model, name: str, parts=("encoder", "decoder"), encoder_example=None, **kwargs):
     out = str(tmp_path_factory.mktemp(name))
-    report = export_model_folder(model, out, ExportOptions(name=name, provenance="test export", **kwargs), parts)
+    report = export_model_folder(model, out, ExportOptions(name=name, provenance="test export", **kwargs), parts,
+                                 encoder_example)
     return out, report
 
 
@@ -77,8 +78,8 @@ def tiny_single_export(tmp_path_factory, tiny_model):
 @pytest.fixture(scope="session")
 def export_folder(tmp_path_factory):
     """Exports a model with options (and optionally only some parts) for one-off variants."""
-    def make(model, name, parts=("encoder", "decoder"), **kwargs):
-        return _export(tmp_path_factory, model, name, parts, **kwargs)
+    def make(model, name, parts=("encoder", "decoder"), encoder_example=None, **kwargs):
+        return _export(tmp_path_factory, model, name, parts, encoder_example, **kwargs)
     return make
 
 

@@ -117,6 +117,14 @@ def test_decoder_matches_pytorch(request, tiny_model, tiny_embeddings, onnx_runt
     assert_masks_agree(outputs["low_res_masks"], low_res)
 
 
+def test_traced_encoder_output_is_the_eager_output(tiny_model, export_folder):
+    image = torch.randn(1, 3, 1024, 1024, generator=torch.Generator().manual_seed(5))
+    _, report = export_folder(tiny_model, "tiny-traced", parts=("encoder",), encoder_example=image)
+    with torch.no_grad():
+        eager = tiny_model.image_encoder(image)
+    assert torch.equal(report.encoder_example_output, eager)
+
+
 def test_low_res_only_decoder(tiny_model, export_folder, onnx_runtime):
     out, _ = export_folder(tiny_model, "tiny-lowres", parts=("decoder",), decoder_variant="low-res-only")
     model = onnx.load(os.path.join(out, "decoder.onnx"))
