@@ -30,11 +30,11 @@ public sealed class SamPreprocessorFuzzTests
          from offset in Gen.Choose(0, 4096)
          select new ImageCase(width, height, format, padding, offset)).ToArbitrary();
 
-    [Property(Arbitrary = [typeof(SamPreprocessorFuzzTests)], MaxTest = 1500)]
+    [Property(Arbitrary = [typeof(SamPreprocessorFuzzTests)], MaxTest = 600)]
     public bool Preprocess_RandomSizeAndFormatSmallFrame_FiniteInRangeAndZeroPadded(ImageCase c, byte targetSeed) =>
         Check(c, 1 + (targetSeed % 96));
 
-    [Property(Arbitrary = [typeof(SamPreprocessorFuzzTests)], MaxTest = 60)]
+    [Property(Arbitrary = [typeof(SamPreprocessorFuzzTests)], MaxTest = 25)]
     public bool Preprocess_RandomSizeAndFormatSamFrame_FiniteInRangeAndZeroPadded(ImageCase c) =>
         Check(c, SamPreprocessor.DefaultTargetSize);
 
