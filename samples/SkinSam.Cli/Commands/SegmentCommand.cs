@@ -35,6 +35,10 @@ internal static class SegmentCommand
             Description = "Output folder for <stem>.mask.png, <stem>.overlay.png and <stem>.json.",
             DefaultValueFactory = _ => "out",
         };
+        var skipExisting = new Option<bool>("--skip-existing")
+        {
+            Description = "Skip an image whose <stem>.json (written last, atomically) already exists in the output folder: resume an interrupted run.",
+        };
         var selection = new Option<MaskSelection>("--selection")
         {
             Description = "Which candidate mask to keep: OfficialOnnx (default), PredictorFirstMask, HighestPredictedIou.",
@@ -47,6 +51,7 @@ internal static class SegmentCommand
         command.Options.Add(points);
         command.Options.Add(output);
         command.Options.Add(selection);
+        command.Options.Add(skipExisting);
         common.AddTo(command);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(
@@ -55,13 +60,14 @@ internal static class SegmentCommand
             result.GetValue(points) ?? [],
             result.GetValue(output)!,
             result.GetValue(selection),
+            result.GetValue(skipExisting),
             common.ModelFolder(result),
             common.ModelOptions(result),
             cancellationToken)));
         return command;
     }
 
-    private static int Run(string[] imageArgs, string? boxText, string[] pointTexts, string outDir, MaskSelection selection, string modelFolder, ModelOptions modelOptions, CancellationToken cancellationToken)
+    private static int Run(string[] imageArgs, string? boxText, string[] pointTexts, string outDir, MaskSelection selection, bool skipExisting, string modelFolder, ModelOptions modelOptions, CancellationToken cancellationToken)
     {
         SegmentationPrompt prompt;
         IReadOnlyList<string> files;
@@ -114,6 +120,11 @@ internal static class SegmentCommand
             int failures = 0;
             void ProcessOne(string file)
             {
+                if (skipExisting && File.Exists(Path.Combine(outDir, Path.GetFileNameWithoutExtension(file)) + ".json"))
+                {
+                    return;
+                }
+
                 try
                 {
                     SegmentOne(model, file, prompt, options, outDir, cancellationToken);

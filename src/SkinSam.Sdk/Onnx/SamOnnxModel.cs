@@ -36,6 +36,9 @@ public sealed class SamOnnxModel : ISegmentationModel
     private static readonly long[] ScalarShape = [1];
     private static readonly long[] SizeShape = [2];
 
+    // Pool accounting for the reliability tests: buffers rented from TensorPool and not yet returned, across all instances.
+    private static long _outstandingPooledBuffers;
+
     private readonly InferenceSession _encoder;
     private readonly InferenceSession _decoder;
     private readonly SessionOptions _sessionOptions;
@@ -165,7 +168,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             int resizedW, resizedH;
             long[] inputShape;
             int inputLength;
-            input = TensorPool.Rent(FrameLength);
+            input = RentTensor(FrameLength);
             if (Info.Preprocessing == PreprocessingProfile.MedSam)
             {
                 _medSamPreprocessor.Preprocess(image, input.AsSpan(0, FrameLength));
@@ -187,7 +190,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 inputLength = FrameLength;
             }
 
-            embedding = TensorPool.Rent(EmbeddingLength);
+            embedding = RentTensor(EmbeddingLength);
             using (OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputLength), inputShape))
             using (OrtValue outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embedding.AsMemory(0, EmbeddingLength), EmbeddingShape))
             {
@@ -206,7 +209,7 @@ public sealed class SamOnnxModel : ISegmentationModel
 
             SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
             SkinSamInstruments.ImagesProcessed.Add(1, _tags);
-            var result = new ImageEmbedding(this, image.Width, image.Height, resizedW, resizedH, embedding.AsMemory(0, EmbeddingLength), embedding, static a => TensorPool.Return(a));
+            var result = new ImageEmbedding(this, image.Width, image.Height, resizedW, resizedH, embedding.AsMemory(0, EmbeddingLength), embedding, static a => ReturnTensor(a));
             embedding = null;
             return result;
         }
@@ -214,12 +217,12 @@ public sealed class SamOnnxModel : ISegmentationModel
         {
             if (input is not null)
             {
-                TensorPool.Return(input);
+                ReturnTensor(input);
             }
 
             if (embedding is not null)
             {
-                TensorPool.Return(embedding);
+                ReturnTensor(embedding);
             }
 
             Exit();
@@ -477,6 +480,22 @@ public sealed class SamOnnxModel : ISegmentationModel
 
     private static string DescribeOwner(object owner) => owner is ISegmentationModel m ? $"model '{m.Info.Name}'" : owner.GetType().Name;
 
+    /// <summary>Buffers rented from the tensor pool and not yet returned, across all instances (embeddings not yet disposed included).</summary>
+    internal static long OutstandingPooledBuffers => Interlocked.Read(ref _outstandingPooledBuffers);
+
+    private static float[] RentTensor(int length)
+    {
+        float[] array = TensorPool.Rent(length);
+        Interlocked.Increment(ref _outstandingPooledBuffers);
+        return array;
+    }
+
+    private static void ReturnTensor(float[] array)
+    {
+        Interlocked.Decrement(ref _outstandingPooledBuffers);
+        TensorPool.Return(array);
+    }
+
     private static int CountNonFinite(ReadOnlySpan<float> values)
     {
         int bad = 0;
@@ -499,7 +518,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         (float[] coords, float[] labels) = BuildPointInputs(prompt, scaleX, scaleY);
         int rows = labels.Length;
 
-        float[] maskInput = TensorPool.Rent(LowResLength);
+        float[] maskInput = RentTensor(LowResLength);
         try
         {
             Span<float> maskSpan = maskInput.AsSpan(0, LowResLength);
@@ -540,7 +559,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
         finally
         {
-            TensorPool.Return(maskInput);
+            ReturnTensor(maskInput);
         }
     }
 
