@@ -84,6 +84,7 @@ def main():
     ap.add_argument("--md", default=".cache/eval.md")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--full-preprocessing", action="store_true", help="PIL resize to 1024 + encoder(image) instead of the pooled path")
     ap.add_argument("--val-list", default=None, help="write the val image_id list here")
     args = ap.parse_args()
@@ -109,32 +110,37 @@ def main():
         probe = torch.randn(2, 4, 256, 256)
         ay, ax = M.postprocess_matrices(150, 200)
         print("separable postprocess max |diff|", float((ay @ probe @ ax.T - M.postprocess_eval(probe, 150, 200)).abs().max()))
-        for k, i in enumerate(val):
-            img, gt = images[i], masks[i]
-            h, w = gt.shape
+        nk = len(kinds)
+        for start in range(0, len(val), args.batch):
+            chunk = list(enumerate(val))[start : start + args.batch]
             if args.full_preprocessing:
-                x = torch.from_numpy(D.sam_preprocess_full(img)).contiguous(memory_format=torch.channels_last)
-                emb = m.encoder(x)
+                x = torch.from_numpy(np.concatenate([D.sam_preprocess_full(images[i]) for _, i in chunk]))
+                emb = m.encoder(x.contiguous(memory_format=torch.channels_last))
             else:  # numerically equivalent pooled path (see data.check_pool_equivalence), cheaper
-                emb = m.encoder.forward_pooled(D.pooled_frame(img)[None].contiguous(memory_format=torch.channels_last))
-            ps = prompts_for(gt, k, args.seed)
-            coords = torch.from_numpy(np.stack([ps[q].coords if len(ps[q].labels) == 2 else np.concatenate([ps[q].coords, np.zeros((2 - len(ps[q].labels), 2), np.float32)]) for q in kinds]))
-            labels = torch.from_numpy(np.stack([ps[q].labels if len(ps[q].labels) == 2 else np.concatenate([ps[q].labels, -np.ones(2 - len(ps[q].labels), np.float32)]) for q in kinds]))
-            # extra padding rows (label -1) are ignored by the decoder, so the 4 prompts batch together
-            low, iou = m.decoder(emb.repeat(len(kinds), 1, 1, 1), coords, labels, torch.zeros(len(kinds), 1, 256, 256), torch.zeros(len(kinds)))
+                x = torch.stack([D.pooled_frame(images[i]) for _, i in chunk])
+                emb = m.encoder.forward_pooled(x.contiguous(memory_format=torch.channels_last))
+            allp = [prompts_for(masks[i], k, args.seed) for k, i in chunk]
+            # extra padding rows (label -1) are ignored by the decoder, so all prompts batch together
+            coords = torch.from_numpy(np.stack([np.concatenate([ps[q].coords, np.zeros((2 - len(ps[q].labels), 2), np.float32)]) for ps in allp for q in kinds]))
+            labels = torch.from_numpy(np.stack([np.concatenate([ps[q].labels, -np.ones(2 - len(ps[q].labels), np.float32)]) for ps in allp for q in kinds]))
+            n = coords.shape[0]
+            low, iou = m.decoder(emb.repeat_interleave(nk, 0), coords, labels, torch.zeros(n, 1, 256, 256), torch.zeros(n))
             best = iou.argmax(1)
-            sel = torch.stack([low[j, best[j]] for j in range(len(kinds))] + [low[j, 0] for j in range(len(kinds))])[:, None]
-            ay, ax = M.postprocess_matrices(h, w)
-            full = ay @ sel[:, 0] @ ax.T  # == M.postprocess_eval (separable bilinear), checked below
-            dx = rows[i]["dx"]
-            for j, q in enumerate(kinds):
-                res[q].append((dx,) + metrics(full[j].numpy() > 0, gt))
-                mask0[q].append(metrics(full[len(kinds) + j].numpy() > 0, gt)[1])
-            jb = box_to_orig(ps["jittered_box"].coords, h, w)
-            res["baseline_ellipse_jittered_box"].append((dx,) + metrics(ellipse_mask(jb, h, w), gt))
-            res["baseline_filled_jittered_box"].append((dx,) + metrics(box_mask(jb, h, w), gt))
-            if k % 100 == 0:
-                print(f"{k}/{len(val)} {time.time()-t0:.0f}s", flush=True)
+            for c, (k, i) in enumerate(chunk):
+                gt = masks[i]
+                h, w = gt.shape
+                ay, ax = M.postprocess_matrices(h, w)
+                rows_ = [c * nk + j for j in range(nk)]
+                sel = torch.stack([low[r, best[r]] for r in rows_] + [low[r, 0] for r in rows_])
+                full = ay @ sel @ ax.T  # == M.postprocess_eval (separable bilinear), checked above
+                dx = rows[i]["dx"]
+                for j, q in enumerate(kinds):
+                    res[q].append((dx,) + metrics(full[j].numpy() > 0, gt))
+                    mask0[q].append(metrics(full[nk + j].numpy() > 0, gt)[1])
+                jb = box_to_orig(allp[c]["jittered_box"].coords, h, w)
+                res["baseline_ellipse_jittered_box"].append((dx,) + metrics(ellipse_mask(jb, h, w), gt))
+                res["baseline_filled_jittered_box"].append((dx,) + metrics(box_mask(jb, h, w), gt))
+            print(f"{start + len(chunk)}/{len(val)} {time.time()-t0:.0f}s", flush=True)
     summary = {}
     for q, lst in res.items():
         arr = np.array([r[1:] for r in lst])
