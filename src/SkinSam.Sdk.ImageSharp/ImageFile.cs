@@ -77,7 +77,7 @@ public static class ImageFile
         {
             info = Image.Identify(DecoderConfiguration, data, out format);
         }
-        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or EndOfStreamException)
+        catch (Exception ex) when (IsDecoderFailure(ex))
         {
             throw new ImageDecodeException($"{name}: expected a readable image header; got {Describe(ex)}.", ex);
         }
@@ -109,7 +109,7 @@ public static class ImageFile
         {
             image = Image.Load<Rgb24>(DecoderConfiguration, data);
         }
-        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or EndOfStreamException)
+        catch (Exception ex) when (IsDecoderFailure(ex))
         {
             throw new ImageDecodeException($"{name}: expected a complete {format.Name} image of {info.Width}x{info.Height}; got {Describe(ex)}.", ex);
         }
@@ -173,6 +173,13 @@ public static class ImageFile
 
         return buffer.ToArray();
     }
+
+    /// <summary>
+    /// Damaged files make ImageSharp 2.x throw more than its documented exceptions (fuzzing found NullReferenceException
+    /// in the JPEG and BMP decoders), so every failure of the decoder becomes an <see cref="ImageDecodeException"/>;
+    /// only running out of memory passes through.
+    /// </summary>
+    private static bool IsDecoderFailure(Exception ex) => ex is not (OutOfMemoryException or ImageDecodeException or OperationCanceledException);
 
     private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message}";
 

@@ -607,31 +607,48 @@ public sealed class SamOnnxModel : ISegmentationModel
                 continue;
             }
 
-            float[] logits = new float[w * h];
             ReadOnlySpan<float> low = lowRes.Slice(i * LowResLength, LowResLength);
-            if (lowResOnly)
+            float threshold = Info.Manifest.MaskThreshold;
+            float[]? returned = null;
+            float[]? rented = null;
+            ReadOnlySpan<float> logits;
+            if (!lowResOnly && fullW == w && fullH == h && !options.ReturnLogits)
             {
-                if (Info.Preprocessing == PreprocessingProfile.MedSam)
-                {
-                    MaskLogitUpsampler.ResizeBilinear(low, SamContract.LowResSide, SamContract.LowResSide, logits, w, h);
-                }
-                else
-                {
-                    MaskLogitUpsampler.Upsample(low, w, h, logits);
-                }
-            }
-            else if (fullW == w && fullH == h)
-            {
-                fullLogits.Slice(i * w * h, w * h).CopyTo(logits);
+                // The graph already produced logits at the original size: threshold them in place, no copy.
+                logits = fullLogits.Slice(i * w * h, w * h);
             }
             else
             {
-                MaskLogitUpsampler.ResizeBilinear(fullLogits.Slice(i * fullW * fullH, fullW * fullH), fullW, fullH, logits, w, h);
+                float[] buffer = options.ReturnLogits ? (returned = new float[w * h]) : (rented = RentTensor(w * h));
+                Span<float> target = buffer.AsSpan(0, w * h);
+                if (lowResOnly && Info.Preprocessing == PreprocessingProfile.MedSam)
+                {
+                    MaskLogitUpsampler.ResizeBilinear(low, SamContract.LowResSide, SamContract.LowResSide, target, w, h);
+                }
+                else if (lowResOnly)
+                {
+                    MaskLogitUpsampler.Upsample(low, w, h, target);
+                }
+                else if (fullW == w && fullH == h)
+                {
+                    fullLogits.Slice(i * w * h, w * h).CopyTo(target);
+                }
+                else
+                {
+                    MaskLogitUpsampler.ResizeBilinear(fullLogits.Slice(i * fullW * fullH, fullW * fullH), fullW, fullH, target, w, h);
+                }
+
+                logits = target;
             }
 
             var mask = new BinaryMask(w, h);
-            float threshold = Info.Manifest.MaskThreshold;
             MaskThreshold.Apply(logits, mask.Data, threshold);
+            float stability = StabilityScore.Compute(logits, threshold, options.StabilityOffset);
+            if (rented is not null)
+            {
+                ReturnTensor(rented);
+            }
+
             if (i == selected)
             {
                 if (options.FillHoles)
@@ -645,8 +662,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 }
             }
 
-            float stability = StabilityScore.Compute(logits, threshold, options.StabilityOffset);
-            var candidate = new MaskCandidate(i, mask, iou[i], stability, options.ReturnLogits ? logits : null, low.ToArray());
+            var candidate = new MaskCandidate(i, mask, iou[i], stability, returned, low.ToArray());
             candidates.Add(candidate);
             if (i == selected)
             {
