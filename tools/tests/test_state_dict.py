@@ -16,7 +16,7 @@ from sam.model import Sam
 from conftest import structure_only
 
 REFERENCE_TABLE = "/work/shared/reference/sam_vit_b_state_dict.tsv"
-TABLE_HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "sam_vit_b_state_dict.tsv")
+TABLE_HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference", "sam_vit_b_state_dict.tsv")
 
 
 def reference_rows():
