@@ -19,7 +19,7 @@ dotnet build "$project" -c Release --nologo -v q
 set +e
 dotnet run -c Release --no-build --project "$project" -- \
   --filter "${filters[@]}" \
-  --job short --warmupCount 1 --iterationCount 3 --iterationTime 100 \
+  --warmupCount 1 --iterationCount 3 --iterationTime 100 \
   --inProcess --artifacts BenchmarkDotNet.Artifacts/ci 2>&1 | tee BenchmarkDotNet.Artifacts/ci.log
 status=${PIPESTATUS[0]}
 set -e

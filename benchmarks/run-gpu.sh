@@ -64,7 +64,7 @@ case "${1:-}" in
     cuda_env
     export SKINSAM_REPO_ROOT="${SKINSAM_REPO_ROOT:-$(pwd)}"
     if [ $# -eq 0 ]; then
-      set -- --filter '*Encoder*' '*Decoder*' '*WholeImage*' '*GpuIoBinding*' --job short
+      set -- --filter '*Encoder*' '*Decoder*' '*WholeImage*' '*GpuIoBinding*' --warmupCount 1 --iterationCount 5
     fi
     # A published self-contained app cannot build BenchmarkDotNet's child projects: always in-process.
     "$OUT/SkinSam.Sdk.Benchmarks" "$@" --inProcess --artifacts BenchmarkDotNet.Artifacts/gpu

@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
 
 // --prepare-models: generate the random-weight ViT-B (and ViT-L/H on request) into .cache/models, then exit.
@@ -32,8 +34,18 @@ if (args.Contains("--list-environment"))
     return 0;
 }
 
-Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
-    .Run(args, DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min)).ToArray();
+// BenchmarkDotNet's own --inProcess toolchain aborts the whole run when one benchmark takes more than a few
+// minutes (a ViT-B encode under load does); take the flag here and use an in-process toolchain with a long timeout.
+// This job is the base job, so --job is ignored with --inProcess: give --warmupCount/--iterationCount instead.
+bool inProcess = args.Any(a => a.Equals("--inProcess", StringComparison.OrdinalIgnoreCase));
+string[] switcherArgs = [.. args.Where(a => !a.Equals("--inProcess", StringComparison.OrdinalIgnoreCase))];
+IConfig config = DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min);
+if (inProcess)
+{
+    config = config.AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(2), logOutput: true)).AsDefault());
+}
+
+Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(switcherArgs, config).ToArray();
 
 // BenchmarkDotNet returns normally when a benchmark throws; CI must see that as a failure (never timings).
 int failed = 0;
