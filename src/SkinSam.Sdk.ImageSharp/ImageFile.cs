@@ -176,10 +176,10 @@ public static class ImageFile
 
     /// <summary>
     /// Damaged files make ImageSharp 2.x throw more than its documented exceptions (fuzzing found NullReferenceException
-    /// in the JPEG and BMP decoders), so every failure of the decoder becomes an <see cref="ImageDecodeException"/>;
-    /// only running out of memory passes through.
+    /// in the JPEG and BMP decoders, and OutOfMemoryException "Array dimensions exceeded supported range" when a BMP
+    /// header asks for an impossible buffer), so every failure inside the decoder becomes an <see cref="ImageDecodeException"/>.
     /// </summary>
-    private static bool IsDecoderFailure(Exception ex) => ex is not (OutOfMemoryException or ImageDecodeException or OperationCanceledException);
+    private static bool IsDecoderFailure(Exception ex) => ex is not (ImageDecodeException or OperationCanceledException);
 
     private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message}";
 

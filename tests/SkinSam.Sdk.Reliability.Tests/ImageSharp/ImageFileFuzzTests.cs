@@ -19,9 +19,9 @@ public sealed class ImageFileFuzzTests
     private const int MutantsPerSeed = 700;
     private static readonly ImageLoadOptions Limits = new() { MaxPixels = 4_000_000, MaxBytes = 1 << 20 };
 
-    // Found by fuzz/SkinSam.Fuzz within seconds: ImageSharp 2.1.13's JPEG decoder throws NullReferenceException on some
-    // damaged files (in JpegDecoderCore.Identify and in JpegComponentPostProcessor.CopyBlocksToColorBuffer), and
-    // ImageFile.Decode lets it escape. The inputs are in fuzz/crashes/. Unskip once ImageFile.Decode maps it.
+    // Inputs the fuzzer found (fuzz/crashes/): ImageSharp 2.1.13 throws NullReferenceException on some damaged JPEGs
+    // (JpegDecoderCore.Identify, JpegComponentPostProcessor.CopyBlocksToColorBuffer) and OutOfMemoryException ("Array
+    // dimensions exceeded supported range") on a BMP header asking for an impossible buffer; ImageFile.Decode maps both.
 
     [Theory]
     [InlineData("png")]
@@ -35,6 +35,7 @@ public sealed class ImageFileFuzzTests
     [Theory]
     [InlineData("jpeg-identify-nullref.jpg")]
     [InlineData("jpeg-decode-nullref.jpg")]
+    [InlineData("bmp-identify-oversized-array.bmp")]
     public void Decode_SavedFuzzCrash_ThrowsImageDecodeException(string file)
     {
         byte[] data = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fuzz-crashes", file));
