@@ -245,6 +245,11 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
 
         ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
+        if (!float.IsFinite(options.StabilityOffset) || options.StabilityOffset < 0f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Expected DecodeOptions.StabilityOffset finite and at least 0; got {options.StabilityOffset}.");
+        }
+
         prompt.Validate(embedding.OriginalWidth, embedding.OriginalHeight);
         if (prompt.Points.Count == 0 && prompt.Box is null && !Info.SupportsNoPrompt && prompt.MaskInput is null)
         {
@@ -577,8 +582,9 @@ public sealed class SamOnnxModel : ISegmentationModel
             throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [1,K] and '{SamContract.LowResMasks}' [1,K,256,256] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
         }
 
+        // The IoU predictions drive the selection, so all of them are checked; logits are checked for the
+        // candidates the result returns (below), which is all a caller can see.
         CheckFinite(iou, SamContract.IouPredictions, file);
-        CheckFinite(lowRes, SamContract.LowResMasks, file);
 
         // Logits at the original size, per candidate: from the graph, or upsampled here.
         ReadOnlySpan<float> fullLogits = default;
@@ -593,8 +599,6 @@ public sealed class SamOnnxModel : ISegmentationModel
             {
                 throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [1,{k},{fullH},{fullW}]; got [{string.Join(",", shape)}].");
             }
-
-            CheckFinite(fullLogits, SamContract.Masks, file);
         }
 
         int selected = SelectMask(iou, rows, options.Selection);
@@ -608,6 +612,9 @@ public sealed class SamOnnxModel : ISegmentationModel
             }
 
             ReadOnlySpan<float> low = lowRes.Slice(i * LowResLength, LowResLength);
+            float[] lowCopy = GC.AllocateUninitializedArray<float>(LowResLength);
+            low.CopyTo(lowCopy);
+            CheckFinite(lowCopy, SamContract.LowResMasks, file);
             float threshold = Info.Manifest.MaskThreshold;
             float[]? returned = null;
             float[]? rented = null;
@@ -619,7 +626,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             }
             else
             {
-                float[] buffer = options.ReturnLogits ? (returned = new float[w * h]) : (rented = RentTensor(w * h));
+                float[] buffer = options.ReturnLogits ? (returned = GC.AllocateUninitializedArray<float>(w * h)) : (rented = RentTensor(w * h));
                 Span<float> target = buffer.AsSpan(0, w * h);
                 if (lowResOnly && Info.Preprocessing == PreprocessingProfile.MedSam)
                 {
@@ -641,9 +648,21 @@ public sealed class SamOnnxModel : ISegmentationModel
                 logits = target;
             }
 
-            var mask = new BinaryMask(w, h);
-            MaskThreshold.Apply(logits, mask.Data, threshold);
-            float stability = StabilityScore.Compute(logits, threshold, options.StabilityOffset);
+            // One pass: the mask (every pixel written), the stability counts and the finiteness check.
+            BinaryMask mask = BinaryMask.CreateUninitialized(w, h);
+            (float stabilityLow, float stabilityHigh) = StabilityScore.Thresholds(threshold, options.StabilityOffset);
+            (int union, int intersection, bool finite) = MaskThreshold.ApplyAndCount(logits, mask.Data, threshold, stabilityLow, stabilityHigh);
+            if (!finite)
+            {
+                if (rented is not null)
+                {
+                    ReturnTensor(rented);
+                }
+
+                throw new ModelOutputException($"{file}: expected finite values in '{(lowResOnly ? SamContract.LowResMasks : SamContract.Masks)}'; got {CountNonFinite(logits)} NaN or infinite of {logits.Length} in mask {i}.");
+            }
+
+            float stability = StabilityScore.FromCounts(union, intersection);
             if (rented is not null)
             {
                 ReturnTensor(rented);
@@ -662,7 +681,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 }
             }
 
-            var candidate = new MaskCandidate(i, mask, iou[i], stability, returned, low.ToArray());
+            var candidate = new MaskCandidate(i, mask, iou[i], stability, returned, lowCopy);
             candidates.Add(candidate);
             if (i == selected)
             {

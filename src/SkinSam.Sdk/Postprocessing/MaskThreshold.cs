@@ -141,6 +141,95 @@ public static class MaskThreshold
         return count;
     }
 
+    /// <summary>
+    /// One pass over the logits that does what the decoder needs from them: writes the mask
+    /// (<c>logits[i] &gt; threshold</c>), counts the values above <paramref name="low"/> and above
+    /// <paramref name="high"/> (the stability score's union and intersection), and tells whether every value is
+    /// finite. Equal to <see cref="Apply"/> plus two <see cref="CountAbove"/> calls, with one read of the logits
+    /// instead of four.
+    /// </summary>
+    /// <param name="logits">Mask logits.</param>
+    /// <param name="destination">One byte per logit.</param>
+    /// <param name="threshold">The mask threshold.</param>
+    /// <param name="low">The lower stability threshold.</param>
+    /// <param name="high">The upper stability threshold.</param>
+    /// <returns>The two counts, and false when a value is NaN or infinite.</returns>
+    internal static (int AboveLow, int AboveHigh, bool AllFinite) ApplyAndCount(ReadOnlySpan<float> logits, Span<byte> destination, float threshold, float low, float high)
+    {
+        CheckLengths(logits.Length, destination.Length);
+        ref float src = ref MemoryMarshal.GetReference(logits);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        int n = logits.Length;
+        int i = 0;
+        int aboveLow = 0, aboveHigh = 0;
+        float poison = 0f; // x * 0 is 0 for finite x and NaN for NaN or infinity, so the sum is NaN iff one is.
+        if (Vector256.IsHardwareAccelerated && n >= 4 * Vector256<float>.Count)
+        {
+            Vector256<float> t = Vector256.Create(threshold), lo = Vector256.Create(low), hi = Vector256.Create(high);
+            Vector256<int> accLow = Vector256<int>.Zero, accHigh = Vector256<int>.Zero;
+            Vector256<float> accPoison = Vector256<float>.Zero;
+            const int step = 4 * 8;
+            for (; i <= n - step; i += step)
+            {
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref src, (nuint)i);
+                Vector256<float> v1 = Vector256.LoadUnsafe(ref src, (nuint)(i + 8));
+                Vector256<float> v2 = Vector256.LoadUnsafe(ref src, (nuint)(i + 16));
+                Vector256<float> v3 = Vector256.LoadUnsafe(ref src, (nuint)(i + 24));
+                Vector256<sbyte> b = Vector256.Narrow(
+                    Vector256.Narrow(Vector256.GreaterThan(v0, t).AsInt32(), Vector256.GreaterThan(v1, t).AsInt32()),
+                    Vector256.Narrow(Vector256.GreaterThan(v2, t).AsInt32(), Vector256.GreaterThan(v3, t).AsInt32()));
+                (b.AsByte() & Vector256<byte>.One).StoreUnsafe(ref dst, (nuint)i);
+                accLow -= Vector256.GreaterThan(v0, lo).AsInt32() + Vector256.GreaterThan(v1, lo).AsInt32()
+                    + Vector256.GreaterThan(v2, lo).AsInt32() + Vector256.GreaterThan(v3, lo).AsInt32();
+                accHigh -= Vector256.GreaterThan(v0, hi).AsInt32() + Vector256.GreaterThan(v1, hi).AsInt32()
+                    + Vector256.GreaterThan(v2, hi).AsInt32() + Vector256.GreaterThan(v3, hi).AsInt32();
+                accPoison += ((v0 * Vector256<float>.Zero) + (v1 * Vector256<float>.Zero)) + ((v2 * Vector256<float>.Zero) + (v3 * Vector256<float>.Zero));
+            }
+
+            aboveLow = Vector256.Sum(accLow);
+            aboveHigh = Vector256.Sum(accHigh);
+            poison = Vector256.Sum(accPoison);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= 4 * Vector128<float>.Count)
+        {
+            Vector128<float> t = Vector128.Create(threshold), lo = Vector128.Create(low), hi = Vector128.Create(high);
+            Vector128<int> accLow = Vector128<int>.Zero, accHigh = Vector128<int>.Zero;
+            Vector128<float> accPoison = Vector128<float>.Zero;
+            const int step = 4 * 4;
+            for (; i <= n - step; i += step)
+            {
+                Vector128<float> v0 = Vector128.LoadUnsafe(ref src, (nuint)i);
+                Vector128<float> v1 = Vector128.LoadUnsafe(ref src, (nuint)(i + 4));
+                Vector128<float> v2 = Vector128.LoadUnsafe(ref src, (nuint)(i + 8));
+                Vector128<float> v3 = Vector128.LoadUnsafe(ref src, (nuint)(i + 12));
+                Vector128<sbyte> b = Vector128.Narrow(
+                    Vector128.Narrow(Vector128.GreaterThan(v0, t).AsInt32(), Vector128.GreaterThan(v1, t).AsInt32()),
+                    Vector128.Narrow(Vector128.GreaterThan(v2, t).AsInt32(), Vector128.GreaterThan(v3, t).AsInt32()));
+                (b.AsByte() & Vector128<byte>.One).StoreUnsafe(ref dst, (nuint)i);
+                accLow -= Vector128.GreaterThan(v0, lo).AsInt32() + Vector128.GreaterThan(v1, lo).AsInt32()
+                    + Vector128.GreaterThan(v2, lo).AsInt32() + Vector128.GreaterThan(v3, lo).AsInt32();
+                accHigh -= Vector128.GreaterThan(v0, hi).AsInt32() + Vector128.GreaterThan(v1, hi).AsInt32()
+                    + Vector128.GreaterThan(v2, hi).AsInt32() + Vector128.GreaterThan(v3, hi).AsInt32();
+                accPoison += ((v0 * Vector128<float>.Zero) + (v1 * Vector128<float>.Zero)) + ((v2 * Vector128<float>.Zero) + (v3 * Vector128<float>.Zero));
+            }
+
+            aboveLow = Vector128.Sum(accLow);
+            aboveHigh = Vector128.Sum(accHigh);
+            poison = Vector128.Sum(accPoison);
+        }
+
+        for (; i < n; i++)
+        {
+            float v = Unsafe.Add(ref src, i);
+            Unsafe.Add(ref dst, i) = v > threshold ? (byte)1 : (byte)0;
+            aboveLow += v > low ? 1 : 0;
+            aboveHigh += v > high ? 1 : 0;
+            poison += v * 0f;
+        }
+
+        return (aboveLow, aboveHigh, !float.IsNaN(poison));
+    }
+
     private static void ApplyCore(ReadOnlySpan<float> logits, Span<byte> destination, float threshold)
     {
         ref float src = ref MemoryMarshal.GetReference(logits);

@@ -32,8 +32,7 @@ public static class StabilityScore
             throw new ArgumentOutOfRangeException(nameof(offset), $"Expected a finite offset of at least 0; got {offset}.");
         }
 
-        float high = (float)((double)threshold + offset);
-        float low = (float)((double)threshold - offset);
+        (float low, float high) = Thresholds(threshold, offset);
         int union = MaskThreshold.CountAbove(logits, low);
         if (union == 0)
         {
@@ -41,6 +40,13 @@ public static class StabilityScore
         }
 
         int intersection = MaskThreshold.CountAbove(logits, high);
-        return (float)intersection / union;
+        return FromCounts(union, intersection);
     }
+
+    /// <summary>The two thresholds, rounded to float32 as PyTorch does (arguments already validated).</summary>
+    internal static (float Low, float High) Thresholds(float threshold, float offset) =>
+        ((float)((double)threshold - offset), (float)((double)threshold + offset));
+
+    /// <summary>The score from the two counts: 0 for an empty union.</summary>
+    internal static float FromCounts(int union, int intersection) => union == 0 ? 0f : (float)intersection / union;
 }

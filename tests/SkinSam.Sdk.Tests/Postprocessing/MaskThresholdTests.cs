@@ -111,6 +111,52 @@ public sealed class MaskThresholdTests
         Assert.Contains("Expected 6 logits for a 3x2 mask; got 5.", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void ApplyAndCount_Length_EqualsApplyAndTwoCounts(int n)
+    {
+        float[] logits = Logits(n, n + 3000);
+        var expectedMask = new byte[n];
+        MaskThreshold.Apply(logits, expectedMask, 0.25f);
+        var actual = new byte[n];
+        (int low, int high, bool finite) = MaskThreshold.ApplyAndCount(logits, actual, 0.25f, -0.75f, 1.25f);
+        Assert.Equal(expectedMask, actual);
+        Assert.Equal(MaskThreshold.CountAbove(logits, -0.75f), low);
+        Assert.Equal(MaskThreshold.CountAbove(logits, 1.25f), high);
+        Assert.True(finite);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void ApplyAndCount_OneNonFiniteValueAnywhere_IsReported(float bad)
+    {
+        const int n = 100;
+        for (int position = 0; position < n; position++)
+        {
+            float[] logits = Logits(n, position);
+            logits[position] = bad;
+            (_, _, bool finite) = MaskThreshold.ApplyAndCount(logits, new byte[n], 0f, -1f, 1f);
+            Assert.False(finite, $"non-finite value at {position} not reported");
+        }
+    }
+
+    [Fact]
+    public void ApplyAndCount_HugeFiniteValues_AreFinite()
+    {
+        float[] logits = new float[97];
+        for (int i = 0; i < logits.Length; i++)
+        {
+            logits[i] = (i % 3 == 0 ? -1 : 1) * float.MaxValue;
+        }
+
+        (int low, int high, bool finite) = MaskThreshold.ApplyAndCount(logits, new byte[logits.Length], 0f, -1f, 1f);
+        Assert.True(finite);
+        Assert.Equal(64, low);
+        Assert.Equal(64, high);
+    }
+
     private static float[] Logits(int n, int seed)
     {
         var random = new Random(seed);
