@@ -44,6 +44,62 @@ public static class AtomicFile
         });
     }
 
+    /// <summary>
+    /// Deletes the temporary files that <see cref="Write"/> leaves when its process is killed between creating the
+    /// temporary file and the rename (<c>.NAME.GUID.tmp</c> in the destination's folder). Other files, and
+    /// sub-folders, are left alone. Call it when a batch starts over an output folder that no other process is
+    /// writing into at the same time.
+    /// </summary>
+    /// <param name="folder">The output folder; nothing happens when it does not exist.</param>
+    /// <returns>The number of files deleted.</returns>
+    public static int DeleteStaleTemporaries(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        int deleted = 0;
+        foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            if (IsTemporaryName(Path.GetFileName(file)))
+            {
+                TryDelete(file);
+                deleted += File.Exists(file) ? 0 : 1;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>True for names of the form <c>.NAME.GUID.tmp</c> with a 32-digit hexadecimal GUID and a non-empty NAME.</summary>
+    internal static bool IsTemporaryName(string name)
+    {
+        const int guidLength = 32;
+        const string suffix = ".tmp";
+        if (name.Length < 1 + 1 + 1 + guidLength + suffix.Length || name[0] != '.' || !name.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        int guidStart = name.Length - suffix.Length - guidLength;
+        if (name[guidStart - 1] != '.')
+        {
+            return false;
+        }
+
+        foreach (char c in name.AsSpan(guidStart, guidLength))
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void TryDelete(string path)
     {
         try

@@ -116,6 +116,7 @@ internal static class SegmentCommand
             }
 
             Directory.CreateDirectory(outDir);
+            AtomicFile.DeleteStaleTemporaries(outDir); // left by a run killed in the middle of a write
             var options = new DecodeOptions { Selection = selection };
             int failures = 0;
             void ProcessOne(string file)

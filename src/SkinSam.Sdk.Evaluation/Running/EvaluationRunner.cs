@@ -106,6 +106,11 @@ public sealed class EvaluationRunner
             Directory.CreateDirectory(Path.Combine(outputFolder, "masks"));
         }
 
+        // A run killed in the middle of an atomic write leaves its hidden temporary file; the rerun removes them.
+        AtomicFile.DeleteStaleTemporaries(outputFolder);
+        AtomicFile.DeleteStaleTemporaries(Path.Combine(outputFolder, "masks"));
+        AtomicFile.DeleteStaleTemporaries(Path.Combine(outputFolder, "plots"));
+
         var fresh = new System.Collections.Concurrent.ConcurrentDictionary<string, EvaluationRecord>(StringComparer.Ordinal);
         using (var appender = new RecordAppender(recordsPath))
         {

@@ -49,10 +49,15 @@ public sealed class SegmentCommandKillResumeTests(ITestOutputHelper output) : ID
         Assert.InRange(jsonAfterKill, KillAfterLines, ImageCount - 1);
         AssertEveryVisibleFileComplete(outDir);
 
+        // A kill between creating an atomic write's temporary file and its rename leaves that file; leave one by hand
+        // too, so the sweep is always exercised.
+        await File.WriteAllTextAsync(Path.Combine(outDir, $".lesion-00.overlay.png.{Guid.NewGuid():N}.tmp"), "half a png");
+
         // Second run resumes: images with a .json are skipped, the rest (including a half-done one) are redone.
         (_, bool finished) = await RunCli(images, outDir, skipExisting: true, killAfterLines: int.MaxValue);
         Assert.True(finished);
         AssertEveryVisibleFileComplete(outDir);
+        Assert.Empty(Directory.GetFiles(outDir, ".*.tmp"));
         string[] final = FinalNames(outDir);
         var expected = Enumerable.Range(0, ImageCount)
             .SelectMany(i => OutputSuffixes.Select(s => $"lesion-{i:D2}{s}"))
