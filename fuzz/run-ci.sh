@@ -2,7 +2,7 @@
 # Short fuzzing job for CI (about 60 s after the build): replays the seed corpus and any saved crashes, then mutates the
 # corpus at random for FUZZ_SECONDS (default 45) without coverage feedback. Fails (exit 1) on any exception from
 # ImageFile.Decode other than ImageDecodeException; the crashing input is saved under the build output's crashes/.
-# Coverage-guided runs (libFuzzer, AFL++) are longer and manual: see fuzz/README.md.
+# The coverage-guided job is fuzz/run-afl.sh (AFL++, run after this one in CI); longer runs: see fuzz/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

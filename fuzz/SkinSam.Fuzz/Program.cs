@@ -5,7 +5,9 @@ using SkinSam.Fuzz;
 
 // Modes (see fuzz/README.md):
 //   libfuzzer                      under SharpFuzz's libfuzzer-dotnet (coverage-guided; needs the sharpfuzz-instrumented build)
-//   afl                            under afl-fuzz (coverage-guided; needs the sharpfuzz-instrumented build)
+//   afl                            under afl-fuzz (coverage-guided; needs the sharpfuzz-instrumented build). Inputs run in
+//                                  a child .NET process that SharpFuzz's OutOfProcess server restarts when it dies, so a
+//                                  timeout or a fatal runtime error is saved as a hang or crash instead of ending the run
 //   replay PATH...                 run every file (or every file in each folder) once; exit 1 on a crash
 //   mutate CORPUS SECONDS [SEED]   non-instrumented random mutation of the corpus for SECONDS; exit 1 on a crash,
 //                                  writing the crashing input to fuzz/crashes/
@@ -16,7 +18,9 @@ switch (mode)
         Fuzzer.LibFuzzer.Run(span => DecodeTarget.Run(span));
         return 0;
     case "afl":
-        Fuzzer.Run(stream =>
+        // Not Fuzzer.Run: with the in-process server, afl-fuzz kills the only .NET process on a timeout and aborts with
+        // "Unable to communicate with fork server" (seen here in one of the first 60 s runs, on a loaded 2-core machine).
+        Fuzzer.OutOfProcess.Run(stream =>
         {
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
