@@ -67,7 +67,14 @@ start=$(date +%s)
 "${CLI[@]}" evaluate --data "$DATA" --layout ham10000 --model models/skinsam-tiny --prompt box-jitter --seed 0 \
   --ids models/skinsam-tiny/val_split.txt --out "$OUT/tiny" --no-plots >"$OUT/tiny.log" 2>&1 || { cat "$OUT/tiny.log"; status=1; }
 echo "skinsam-tiny over $(wc -l < "$OUT/tiny/records.jsonl") validation images in $(( $(date +%s) - start )) s"
-check "skinsam-tiny, box-jitter, validation split" "$OUT/tiny/report.json" dice "${SKINSAM_TINY_MIN_DICE:-0.92}" 1.0 || status=1
+check "skinsam-tiny, box-jitter, validation split" "$OUT/tiny/report.json" dice "${SKINSAM_TINY_MIN_DICE:-0.94}" 1.0 || status=1
+
+# The no-prompt mode (model card: Dice 0.9121; the project's target is 0.90).
+start=$(date +%s)
+"${CLI[@]}" evaluate --data "$DATA" --layout ham10000 --model models/skinsam-tiny --prompt none --seed 0 \
+  --ids models/skinsam-tiny/val_split.txt --out "$OUT/tiny-none" --no-plots >"$OUT/tiny-none.log" 2>&1 || { cat "$OUT/tiny-none.log"; status=1; }
+echo "skinsam-tiny without a prompt over $(wc -l < "$OUT/tiny-none/records.jsonl") validation images in $(( $(date +%s) - start )) s"
+check "skinsam-tiny, no prompt, validation split" "$OUT/tiny-none/report.json" dice "${SKINSAM_TINY_NONE_MIN_DICE:-0.90}" 1.0 || status=1
 
 rm -rf "$OUT"
 exit $status
