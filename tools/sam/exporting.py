@@ -137,6 +137,15 @@ def save_onnx(model: onnx.ModelProto, path: str, external_data: str) -> bool:
     return use_external
 
 
+def _exporter_kwargs() -> dict:
+    """PyTorch 2.9 and later export with the dynamo-based exporter unless told otherwise; these graphs are written
+    for, and verified with, the TorchScript-based exporter (tracing, dynamic_axes, opset 17), which current releases
+    still provide with dynamo=False. Older releases (Debian's 1.13) have no such argument."""
+    import inspect
+
+    return {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+
+
 def _export_encoder(model: Sam, path: str, image: Optional[torch.Tensor] = None) -> torch.Tensor:
     """Traces the encoder on `image` (random when None); returns the PyTorch output of that trace."""
     if image is None:
@@ -145,7 +154,7 @@ def _export_encoder(model: Sam, path: str, image: Optional[torch.Tensor] = None)
     with torch.no_grad():
         torch.onnx.export(
             graph, (image,), path, input_names=ENCODER_INPUTS, output_names=ENCODER_OUTPUTS,
-            opset_version=OPSET, do_constant_folding=True,
+            opset_version=OPSET, do_constant_folding=True, **_exporter_kwargs(),
         )
     return graph.last_output
 
@@ -162,7 +171,7 @@ def _export_decoder(model: Sam, path: str, variant: str) -> None:
     with torch.no_grad():
         torch.onnx.export(
             graph, inputs, path, input_names=input_names, output_names=output_names,
-            dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True,
+            dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True, **_exporter_kwargs(),
         )
 
 
