@@ -602,6 +602,8 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
 
         int selected = SelectMask(iou, rows, options.Selection);
+        float threshold = Info.Manifest.MaskThreshold;
+        (float stabilityLow, float stabilityHigh) = StabilityScore.Thresholds(threshold, options.StabilityOffset);
         var candidates = new List<MaskCandidate>(options.MultimaskOutput ? k : 1);
         MaskCandidate? chosen = null;
         for (int i = 0; i < k; i++)
@@ -615,7 +617,6 @@ public sealed class SamOnnxModel : ISegmentationModel
             float[] lowCopy = GC.AllocateUninitializedArray<float>(LowResLength);
             low.CopyTo(lowCopy);
             CheckFinite(lowCopy, SamContract.LowResMasks, file);
-            float threshold = Info.Manifest.MaskThreshold;
             float[]? returned = null;
             float[]? rented = null;
             ReadOnlySpan<float> logits;
@@ -650,16 +651,17 @@ public sealed class SamOnnxModel : ISegmentationModel
 
             // One pass: the mask (every pixel written), the stability counts and the finiteness check.
             BinaryMask mask = BinaryMask.CreateUninitialized(w, h);
-            (float stabilityLow, float stabilityHigh) = StabilityScore.Thresholds(threshold, options.StabilityOffset);
             (int union, int intersection, bool finite) = MaskThreshold.ApplyAndCount(logits, mask.Data, threshold, stabilityLow, stabilityHigh);
             if (!finite)
             {
+                // Count before the buffer goes back to the pool: the logits may live in it.
+                string message = $"{file}: expected finite values in '{(lowResOnly ? SamContract.LowResMasks : SamContract.Masks)}'; got {CountNonFinite(logits)} NaN or infinite of {logits.Length} in mask {i}.";
                 if (rented is not null)
                 {
                     ReturnTensor(rented);
                 }
 
-                throw new ModelOutputException($"{file}: expected finite values in '{(lowResOnly ? SamContract.LowResMasks : SamContract.Masks)}'; got {CountNonFinite(logits)} NaN or infinite of {logits.Length} in mask {i}.");
+                throw new ModelOutputException(message);
             }
 
             float stability = StabilityScore.FromCounts(union, intersection);
