@@ -18,6 +18,7 @@ TOOLS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(TOOLS_DIR)
 sys.path.insert(0, TOOLS_DIR)
 
+import onnx  # noqa: E402,F401  (before torch: see tools/sam/__init__.py)
 import torch  # noqa: E402
 
 from sam import CONFIGS, build_sam  # noqa: E402
@@ -118,5 +119,14 @@ def main(argv=None) -> int:
     return 0
 
 
+def run(argv=None) -> int:
+    """main() with bad input reported as one line on stderr and exit status 2, not a traceback."""
+    try:
+        return main(argv)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"export.py: error: {error}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Dict, Mapping
 
 import torch
@@ -23,14 +24,33 @@ def sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
+def _check_checkpoint_file(path: str) -> None:
+    """Specific errors for a path that is not a PyTorch checkpoint at all, before torch.load guesses."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"Expected a checkpoint file (.pth); no such file: {path}")
+    if not os.path.isfile(path):
+        raise ValueError(f"Expected a checkpoint file (.pth); got a directory or special file: {path}")
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    # torch.save writes a zip archive (PK\x03\x04) since PyTorch 1.6, a pickle (protocol byte 0x80) before that
+    if not (head.startswith(b"PK\x03\x04") or head[:1] == b"\x80"):
+        kind = "an empty file" if not head else f"a file starting with bytes {head.hex()}"
+        raise ValueError(f"Expected a PyTorch checkpoint (a zip archive or pickle written by torch.save); got {kind}: "
+                         f"{path}")
+
+
 def _torch_load(path: str, allow_pickle: bool) -> object:
+    _check_checkpoint_file(path)
     if allow_pickle:
         return torch.load(path, map_location="cpu")
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except TypeError:  # torch without weights_only
         return torch.load(path, map_location="cpu")
-    except Exception as error:  # pickle with objects other than tensors and containers
+    except Exception as error:
+        if "weights_only" not in str(error) and "Weights only" not in str(error):
+            raise ValueError(f"Expected a readable PyTorch checkpoint; torch.load failed on {path}: {error}") from error
+        # a pickle with objects other than tensors and containers
         raise ValueError(
             f"Expected a checkpoint holding only tensors and plain containers; got one that needs "
             f"arbitrary unpickling ({error}). Re-run with --allow-pickle if you trust {path}."

@@ -137,7 +137,7 @@ def save_onnx(model: onnx.ModelProto, path: str, external_data: str) -> bool:
     return use_external
 
 
-def _exporter_kwargs() -> dict:
+def torchscript_exporter_kwargs() -> dict:
     """PyTorch 2.9 and later export with the dynamo-based exporter unless told otherwise; these graphs are written
     for, and verified with, the TorchScript-based exporter (tracing, dynamic_axes, opset 17), which current releases
     still provide with dynamo=False. Older releases (Debian's 1.13) have no such argument."""
@@ -154,7 +154,7 @@ def _export_encoder(model: Sam, path: str, image: Optional[torch.Tensor] = None)
     with torch.no_grad():
         torch.onnx.export(
             graph, (image,), path, input_names=ENCODER_INPUTS, output_names=ENCODER_OUTPUTS,
-            opset_version=OPSET, do_constant_folding=True, **_exporter_kwargs(),
+            opset_version=OPSET, do_constant_folding=True, **torchscript_exporter_kwargs(),
         )
     return graph.last_output
 
@@ -171,7 +171,7 @@ def _export_decoder(model: Sam, path: str, variant: str) -> None:
     with torch.no_grad():
         torch.onnx.export(
             graph, inputs, path, input_names=input_names, output_names=output_names,
-            dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True, **_exporter_kwargs(),
+            dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True, **torchscript_exporter_kwargs(),
         )
 
 
@@ -219,9 +219,11 @@ def write_manifest(out_dir: str, options: ExportOptions) -> dict:
         "license": options.license,
         "provenance": options.provenance,
     }
-    with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as handle:
+    path = os.path.join(out_dir, "model.json")
+    with open(path + ".tmp", "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, indent=2)
         handle.write("\n")
+    os.replace(path + ".tmp", path)
     return manifest
 
 
@@ -240,8 +242,14 @@ def export_model_folder(
     report = ExportReport()
     warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
     warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx.*")
+    created = not os.path.exists(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     work = tempfile.mkdtemp(prefix=".export-", dir=out_dir)
+    # The finished files are staged in work/folder and moved into out_dir only after every part (and the fp16
+    # check) succeeded, model.json last: a folder the SDK can load is always a complete one.
+    staging = os.path.join(work, "folder")
+    os.makedirs(staging)
+    published = False
     try:
         for part in parts:
             staged = os.path.join(work, part + ".onnx")
@@ -257,7 +265,7 @@ def export_model_folder(
             if options.fp16:
                 converted = convert_weights_to_fp16(proto)
                 report.notes.append(f"{part}: {converted} initializers stored as float16")
-            final = os.path.join(out_dir, part + ".onnx")
+            final = os.path.join(staging, part + ".onnx")
             external = save_onnx(proto, final, options.external_data)
             del proto
             report.seconds[f"{part}_save_check"] = time.perf_counter() - start
@@ -267,12 +275,31 @@ def export_model_folder(
                 report.notes.append(f"{part}: weights in external data file {part}.onnx.data")
         if options.fp16 and options.validate_fp16 and len(parts) == 2:
             start = time.perf_counter()
-            _validate_fp16(work, out_dir, options.decoder_variant, report)
+            _validate_fp16(work, staging, options.decoder_variant, report)
             report.seconds["fp16_validation"] = time.perf_counter() - start
             if report.fp16_max_abs_diff:
                 diffs = ", ".join(f"{k} {v:.3g}" for k, v in report.fp16_max_abs_diff.items())
                 options.provenance += f" fp16 vs fp32 max abs diff on a random input: {diffs}."
+        _publish(staging, out_dir, parts)
         write_manifest(out_dir, options)
+        published = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if not published and created:
+            shutil.rmtree(out_dir, ignore_errors=True)
     return report
+
+
+def _publish(staging: str, out_dir: str, parts: Tuple[str, ...]) -> None:
+    """Moves the staged graphs into out_dir (same file system: renames). An earlier export's model.json goes first,
+    and an earlier external-data file that this export did not write is removed, so nothing stale stays paired."""
+    manifest = os.path.join(out_dir, "model.json")
+    if os.path.exists(manifest):
+        os.remove(manifest)
+    for part in parts:
+        for name in (part + ".onnx.data", part + ".onnx"):
+            target = os.path.join(out_dir, name)
+            if os.path.exists(os.path.join(staging, name)):
+                os.replace(os.path.join(staging, name), target)
+            elif os.path.exists(target):
+                os.remove(target)

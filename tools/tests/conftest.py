@@ -13,6 +13,7 @@ TOOLS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TOOLS_DIR not in sys.path:
     sys.path.insert(0, TOOLS_DIR)
 
+import onnx  # noqa: E402,F401  (before torch: see tools/sam/__init__.py)
 import torch  # noqa: E402
 
 torch.set_num_threads(2)

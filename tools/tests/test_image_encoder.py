@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 
 from sam.image_encoder import Attention, from_windows, relative_index_table, to_windows

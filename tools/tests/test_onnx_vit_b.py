@@ -9,6 +9,7 @@ import os
 import time
 
 import pytest
+import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 
 from sam import build_sam

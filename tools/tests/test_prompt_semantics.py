@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 from torch.nn import functional as F
 

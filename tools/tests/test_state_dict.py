@@ -7,6 +7,7 @@ import json
 import os
 
 import pytest
+import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 
 from sam import CONFIGS, build_sam
@@ -15,7 +16,8 @@ from sam.model import Sam
 
 from conftest import structure_only
 
-REFERENCE_TABLE = "/work/shared/reference/sam_vit_b_state_dict.tsv"
+REFERENCE_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "reference",
+                               "sam_vit_b_state_dict.tsv")
 TABLE_HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference", "sam_vit_b_state_dict.tsv")
 
 

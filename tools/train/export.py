@@ -20,8 +20,10 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import data as D  # noqa: E402
 import model as M  # noqa: E402
+from sam.exporting import torchscript_exporter_kwargs  # noqa: E402
 
 
 class EncoderExport(torch.nn.Module):
@@ -69,7 +71,7 @@ def main():
         # torch 1.13's export changes the exported module's weights in place (BatchNorm folding),
         # so each export gets a deep copy and the references below come from the untouched model
         torch.onnx.export(EncoderExport(copy.deepcopy(m.encoder)), (image,), enc_path, opset_version=17, input_names=["image"],
-                          output_names=["image_embeddings"], do_constant_folding=True)
+                          output_names=["image_embeddings"], do_constant_folding=True, **torchscript_exporter_kwargs())
         dec = M.OnnxDecoder(m.decoder)
         emb = m.encoder(image)
         inputs = (emb, torch.tensor([[[300.0, 200.0], [700.0, 560.0]]]), torch.tensor([[2.0, 3.0]]),
@@ -78,7 +80,7 @@ def main():
                           input_names=["image_embeddings", "point_coords", "point_labels", "mask_input", "has_mask_input", "orig_im_size"],
                           output_names=["masks", "iou_predictions", "low_res_masks"],
                           dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}, "masks": {2: "h", 3: "w"}},
-                          do_constant_folding=True)
+                          do_constant_folding=True, **torchscript_exporter_kwargs())
     # the traced Resize leaves the masks' batch and mask axes symbolic; they are fixed (1, 4)
     g = onnx.load(dec_path)
     for o in g.graph.output:
