@@ -9,23 +9,23 @@
 #
 # Needs root (debootstrap, chroot, mount), deb.debian.org (SUITE and MIRROR override sid and the mirror) and, once,
 # the npm registry for tools/js. First run about 6 minutes for the root file system (~2.3 GB), then ~4 minutes.
-# Exit status: pytest's.
+# Exit status: pytest's; 3 when the root file system cannot be had (not root, debootstrap or its download failed).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT=${1:-$REPO/.cache/current-torch/rootfs}
 SUITE=${SUITE:-sid}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
-PKGS=python3,python3-torch,python3-onnx,python3-numpy,python3-pil,python3-scipy,python3-skimage,python3-pytest,libopenblas0-pthread,nodejs,npm
+PKGS=python3,python3-torch,python3-onnx,python3-numpy,python3-pil,python3-scipy,python3-skimage,python3-pytest,libopenblas0-pthread,nodejs
 SHARED=$(cd "$REPO/.." && pwd)/shared
 
-[ "$(id -u)" = 0 ] || { echo "check-current-torch: needs root (debootstrap, chroot, mount); got uid $(id -u)" >&2; exit 2; }
-command -v debootstrap >/dev/null || apt-get install -y -q debootstrap
+[ "$(id -u)" = 0 ] || { echo "check-current-torch: needs root (debootstrap, chroot, mount); got uid $(id -u)" >&2; exit 3; }
+command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null || exit 3
 ROOT=$(mkdir -p "$ROOT" && cd "$ROOT" && pwd)
 
 if ! chroot "$ROOT" /usr/bin/python3 -c "import torch, onnx, pytest, scipy, skimage, PIL" 2>/dev/null; then
   echo "check-current-torch: debootstrap $SUITE into $ROOT"
   debootstrap --variant=minbase --include="$PKGS" "$SUITE" "$ROOT" "$MIRROR" > "$ROOT.debootstrap.log" 2>&1 \
-    || { tail -20 "$ROOT.debootstrap.log" >&2; exit 1; }
+    || { tail -20 "$ROOT.debootstrap.log" >&2; exit 3; }
 fi
 # onnxruntime-node (the parity tests' runtime) is installed from the lock file on the host; its N-API binary runs
 # under the chroot's Node.js too

@@ -19,8 +19,10 @@ RUNNER = os.path.join(JS_DIR, "run_onnx.mjs")
 
 
 def missing_tools() -> Optional[str]:
-    """None when node and npm are on PATH; else a sentence saying which is missing."""
-    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    """None when node is on PATH and onnxruntime-node is installed or npm is there to install it; else a sentence
+    saying which is missing."""
+    installed = os.path.isdir(os.path.join(JS_DIR, "node_modules", "onnxruntime-node"))
+    missing = [tool for tool in ("node",) + (() if installed else ("npm",)) if shutil.which(tool) is None]
     return None if not missing else f"{' and '.join(missing)} not found on PATH (needed to run onnxruntime-node)"
 
 
