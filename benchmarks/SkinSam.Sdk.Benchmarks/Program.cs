@@ -12,6 +12,12 @@ if (args.Contains("--prepare-models"))
     return RandomModelExporter.PrepareAll();
 }
 
+// --paired decode|encode --model NAME: bare and SDK calls alternating in one process (Inference/PairedOverhead.cs).
+if (args.Contains("--paired"))
+{
+    return SkinSam.Sdk.Benchmarks.Inference.PairedOverhead.Run(args);
+}
+
 Console.WriteLine("SkinSam.Sdk benchmarks: execution providers");
 foreach ((string name, bool usable, string note) in ProviderCatalog.Describe())
 {
