@@ -44,16 +44,15 @@ for m in $MODELS; do
   fi
 done
 # Paired: bare and SDK calls alternating in one process (the VM's speed phases cancel within a pair)
-for m in $MODELS; do
-  has paired || break
-  for part in decode encode; do
-    pairs=$([ $part = decode ] && echo 200 || echo 4)
-    echo "$(date -u +%T) $m paired $part ($pairs pairs)" >> $R/start.txt
-    SKINSAM_BENCH_MODELS=$m DOTNET_GCLOHThreshold=0x1000000 dotnet run -c Release --no-build --project $P -- \
-      --paired $part --model $m --pairs $pairs --out $R/paired-$part-$m.json > $R/paired-$part-$m.log 2>&1 \
-      || echo "$m paired $part failed (see $R/paired-$part-$m.log)" >> $R/start.txt
-  done
-done
+paired() {  # model, decode|encode, pairs
+  echo "$(date -u +%T) $1 paired $2 ($3 pairs)" >> $R/start.txt
+  SKINSAM_BENCH_MODELS=$1 DOTNET_GCLOHThreshold=0x1000000 dotnet run -c Release --no-build --project $P -- \
+    --paired $2 --model $1 --pairs $3 --out $R/paired-$2-$1.json > $R/paired-$2-$1.log 2>&1 \
+    || echo "$1 paired $2 failed (see $R/paired-$2-$1.log)" >> $R/start.txt
+}
+if has paired; then
+  for m in $MODELS; do paired $m decode 200; paired $m encode 4; done
+fi
 if has anchor; then
   echo "$(date -u +%T) anchor torch 1.13 vit_b" >> $R/start.txt
   /usr/bin/python3 benchmarks/pytorch_anchor.py --model vit_b --seed 0 --encoder-runs 2 --decoder-runs 5 \

@@ -81,10 +81,11 @@ def test_a_file_that_is_not_a_checkpoint_is_a_specific_error(tmp_path):
     assert not out.exists()
 
 
-def test_failed_export_leaves_no_new_folder(tmp_path, tiny_model, monkeypatch):
-    def broken_decoder(*args, **kwargs):
-        raise RuntimeError("decoder trace failed (injected)")
+def broken_decoder(*args, **kwargs):
+    raise RuntimeError("decoder trace failed (injected)")
 
+
+def test_failed_export_leaves_no_new_folder(tmp_path, tiny_model, monkeypatch):
     monkeypatch.setattr(exporting, "_export_decoder", broken_decoder)
     out = tmp_path / "new-folder"
     with pytest.raises(RuntimeError, match="injected"):
@@ -96,10 +97,6 @@ def test_failed_re_export_keeps_the_previous_model(tmp_path, tiny_model, monkeyp
     out = tmp_path / "model"
     export_model_folder(tiny_model, str(out), ExportOptions(name="first", provenance="test"), parts=("decoder",))
     before = {name: (out / name).read_bytes() for name in os.listdir(out)}
-
-    def broken_decoder(*args, **kwargs):
-        raise RuntimeError("decoder trace failed (injected)")
-
     monkeypatch.setattr(exporting, "_export_decoder", broken_decoder)
     with pytest.raises(RuntimeError, match="injected"):
         export_model_folder(tiny_model, str(out), ExportOptions(name="second", provenance="test"), parts=("decoder",))

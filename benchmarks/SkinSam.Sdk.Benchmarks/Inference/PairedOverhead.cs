@@ -60,6 +60,8 @@ public static class PairedOverhead
         }
 
         double[] diff = [.. bareMs.Zip(sdkMs, (b, s) => s - b)];
+        double bareMedian = Quantile(bareMs, 0.5);
+        double sdkMedian = Quantile(sdkMs, 0.5);
         var result = new
         {
             part,
@@ -68,12 +70,12 @@ public static class PairedOverhead
             warmup,
             date = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             gcLohThreshold = Environment.GetEnvironmentVariable("DOTNET_GCLOHThreshold"),
-            bareMedianMs = Quantile(bareMs, 0.5),
-            sdkMedianMs = Quantile(sdkMs, 0.5),
+            bareMedianMs = bareMedian,
+            sdkMedianMs = sdkMedian,
             differenceMedianMs = Quantile(diff, 0.5),
             differenceQ1Ms = Quantile(diff, 0.25),
             differenceQ3Ms = Quantile(diff, 0.75),
-            ratioOfMedians = Quantile(sdkMs, 0.5) / Quantile(bareMs, 0.5),
+            ratioOfMedians = sdkMedian / bareMedian,
         };
         string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
