@@ -32,7 +32,7 @@ if ! grep -Eq "^Ran [1-9][0-9]* benchmark case" BenchmarkDotNet.Artifacts/ci.log
   exit 1
 fi
 # The paired-overhead mode (Inference/PairedOverhead.cs), briefly: it must run and write its JSON, never judged on timing.
-for part in decode encode; do
+for part in decode encode encode-aa; do
   dotnet run -c Release --no-build --project "$project" -- --paired $part --model "${SKINSAM_BENCH_MODELS%%,*}" --pairs 10 \
     --warmup 2 --out BenchmarkDotNet.Artifacts/paired-$part.json > BenchmarkDotNet.Artifacts/paired-$part.log 2>&1 \
     && grep -q '"differenceMedianMs"' BenchmarkDotNet.Artifacts/paired-$part.json \

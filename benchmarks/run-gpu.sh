@@ -4,11 +4,14 @@
 #   benchmarks/run-gpu.sh publish   # on a build machine: self-contained linux-x64 app with the CUDA ONNX Runtime
 #   benchmarks/run-gpu.sh split     # cut the ~285 MB CUDA provider library into 60 MB parts (to carry it in pieces)
 #   benchmarks/run-gpu.sh join      # on the GPU machine: put the parts back together (checks the sha256)
+#   benchmarks/run-gpu.sh pack      # the whole app (~410 MB) as xz-compressed parts of PART_SIZE (default 50M, 5 parts)
+#   benchmarks/run-gpu.sh unpack DIR  # on the GPU machine: parts in DIR back into OUT (checks the sha256; xz or python3)
 #   benchmarks/run-gpu.sh check     # nvidia-smi, ldd of the CUDA provider, what the providers see
 #   benchmarks/run-gpu.sh run [BenchmarkDotNet args]   # inference suites on cpu, cuda (and tensorrt when usable)
 #
 # Environment: OUT (default out/bench-gpu), CUDA_HOME (default /usr/local/cuda), CUDNN_LIB (folder of
-# libcudnn*.so.9 when not in CUDA_HOME/lib64 or the system paths), SKINSAM_BENCH_MODELS (default tiny,skinsam-tiny,vit_b).
+# libcudnn*.so.9 when not in CUDA_HOME/lib64 or the system paths), SKINSAM_BENCH_MODELS (default tiny,skinsam-tiny,vit_b),
+# PACK (default out/bench-gpu-parts) and PART_SIZE (default 50M: a part and the repository's 8 MB stay under a 64 MiB transfer) for pack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-out/bench-gpu}"
@@ -44,6 +47,28 @@ case "${1:-}" in
     fi
     rm "$provider_lib".part-*
     ;;
+  pack)
+    test -x "$OUT/SkinSam.Sdk.Benchmarks" || { echo "Expected the published app in $OUT; run 'publish' first." >&2; exit 1; }
+    PACK="${PACK:-out/bench-gpu-parts}"
+    rm -rf "$PACK"; mkdir -p "$PACK"
+    tar -C "$OUT" -cf - . | xz -T0 -6 > "$PACK/bench-gpu.tar.xz"
+    (cd "$PACK" && sha256sum bench-gpu.tar.xz > bench-gpu.tar.xz.sha256 \
+      && split -b "${PART_SIZE:-50M}" -d bench-gpu.tar.xz bench-gpu.tar.xz.part- && rm bench-gpu.tar.xz)
+    ls -la "$PACK"
+    ;;
+  unpack)
+    DIR="${2:?Expected the folder that holds bench-gpu.tar.xz.part-* and bench-gpu.tar.xz.sha256}"
+    ls "$DIR"/bench-gpu.tar.xz.part-* > /dev/null || { echo "Expected bench-gpu.tar.xz.part-* in $DIR." >&2; exit 1; }
+    cat "$DIR"/bench-gpu.tar.xz.part-* > "$DIR/bench-gpu.tar.xz"
+    (cd "$DIR" && sha256sum -c bench-gpu.tar.xz.sha256) \
+      || { rm -f "$DIR/bench-gpu.tar.xz"; echo "The joined archive does not match its sha256: a part is missing, truncated or out of order." >&2; exit 1; }
+    mkdir -p "$OUT"
+    if command -v xz > /dev/null; then xz -dc "$DIR/bench-gpu.tar.xz" | tar -C "$OUT" -xf -
+    else python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' "$DIR/bench-gpu.tar.xz" | tar -C "$OUT" -xf -
+    fi
+    rm "$DIR/bench-gpu.tar.xz"
+    ls -la "$OUT"/libonnxruntime*.so*
+    ;;
   check)
     cuda_env
     echo "== nvidia-smi"; nvidia-smi || echo "nvidia-smi failed: no driver or no device"
@@ -70,7 +95,7 @@ case "${1:-}" in
     "$OUT/SkinSam.Sdk.Benchmarks" "$@" --inProcess --artifacts BenchmarkDotNet.Artifacts/gpu
     ;;
   *)
-    sed -n '2,12p' "$0"
+    sed -n '2,15p' "$0"
     exit 2
     ;;
 esac

@@ -8,7 +8,8 @@
 # Every benchmark case runs in its own process: a fixture holds the model twice (SDK and bare sessions, each with its
 # own ONNX Runtime arena), and four ViT-H cases in one process grew past the 24 GiB of this machine (OOM kill).
 # STEPS picks parts: sdk (encoder and decoder, 3 iterations), encoder (only the encoder's), decoder (15 iterations
-# of 4 decodes), paired (--paired decode and encode: bare and SDK alternating in one process), anchor.
+# of 4 decodes), paired (--paired decode, encode and the encode-aa control: alternating in one process;
+# ENCODE_PAIRS, default 4), anchor.
 # About an hour on 2 idle cores for everything; run it with nohup. Logs and artifacts under results/large.
 # Needs root for the chroot.
 set -uo pipefail
@@ -44,14 +45,15 @@ for m in $MODELS; do
   fi
 done
 # Paired: bare and SDK calls alternating in one process (the VM's speed phases cancel within a pair)
-paired() {  # model, decode|encode, pairs
+paired() {  # model, decode|encode|encode-aa, pairs
   echo "$(date -u +%T) $1 paired $2 ($3 pairs)" >> $R/start.txt
   SKINSAM_BENCH_MODELS=$1 DOTNET_GCLOHThreshold=0x1000000 dotnet run -c Release --no-build --project $P -- \
     --paired $2 --model $1 --pairs $3 --out $R/paired-$2-$1.json > $R/paired-$2-$1.log 2>&1 \
     || echo "$1 paired $2 failed (see $R/paired-$2-$1.log)" >> $R/start.txt
 }
 if has paired; then
-  for m in $MODELS; do paired $m decode 200; paired $m encode 4; done
+  # ENCODE_PAIRS: 100 ViT-B pairs take about 30 minutes here (run 4); encode-aa is the control (two SDK instances).
+  for m in $MODELS; do paired $m decode 200; paired $m encode ${ENCODE_PAIRS:-4}; paired $m encode-aa ${ENCODE_PAIRS:-4}; done
 fi
 if has anchor; then
   echo "$(date -u +%T) anchor torch 1.13 vit_b" >> $R/start.txt

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Onnx;
 
 namespace SkinSam.Sdk.Benchmarks.Inference;
 
@@ -10,20 +12,27 @@ namespace SkinSam.Sdk.Benchmarks.Inference;
 /// same fixture, back to back, alternating which goes first, many times; the statistic is the median of the per-pair
 /// differences. This VM switches between speed phases (the same decode at ~51 and ~68 ms in one run), which moves
 /// separate BenchmarkDotNet cases by more than the millisecond being measured; within a pair both calls see the same
-/// phase. A supplement to <see cref="DecoderBenchmarks"/>, not a replacement: no statistics beyond medians and quartiles.
+/// phase. A supplement to <see cref="DecoderBenchmarks"/>, not a replacement: medians, quartiles and a distribution-free
+/// 95 % interval for the median difference, nothing more.
+/// <para>
+/// <c>--paired encode-aa</c> is the control: two SDK instances of the same model (two sets of sessions from the same
+/// options, loaded one after the other) alternate in the same way. The code is identical on both sides, so whatever
+/// difference it shows is what two sessions of one model differ by on this machine (memory placement, load order),
+/// the floor under which an SDK-versus-bare difference is not the SDK's.
+/// </para>
 /// </summary>
 public static class PairedOverhead
 {
-    /// <summary>Runs <c>--paired decode|encode --model NAME [--pairs N] [--warmup N] [--out FILE]</c>.</summary>
+    /// <summary>Runs <c>--paired decode|encode|encode-aa --model NAME [--pairs N] [--warmup N] [--out FILE]</c>.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <returns>0, or 2 for bad arguments.</returns>
     public static int Run(string[] args)
     {
         string? part = Value(args, "--paired");
         string model = Value(args, "--model") ?? "tiny";
-        if (part is not ("decode" or "encode"))
+        if (part is not ("decode" or "encode" or "encode-aa"))
         {
-            Console.Error.WriteLine($"Expected --paired decode or --paired encode; got '{part}'.");
+            Console.Error.WriteLine($"Expected --paired decode, encode or encode-aa; got '{part}'.");
             return 2;
         }
 
@@ -32,11 +41,26 @@ public static class PairedOverhead
             return 2;
         }
 
+        if (part == "encode-aa")
+        {
+            // The control: "bare" is a first SDK instance, "sdk" a second one of the same model, loaded after it.
+            string folder = BenchmarkModelCatalog.FolderOf(model);
+            using SamOnnxModel first = SamOnnxModel.Load(folder, ProviderCatalog.Options("cpu"));
+            using SamOnnxModel second = SamOnnxModel.Load(folder, ProviderCatalog.Options("cpu"));
+            ImageBuffer image = SyntheticData.LesionImage(SamInferenceFixture.Width, SamInferenceFixture.Height, seed: 3);
+            return Measure(args, part, model, pairs, warmup, "control: bare* = a first SDK instance, sdk* = a second SDK instance of the same model, loaded after it", () => Time(() => first.Encode(image).Dispose()), () => Time(() => second.Encode(image).Dispose()));
+        }
+
         using var fixture = new SamInferenceFixture(model, "cpu");
         Func<double> bare = part == "decode" ? () => Time(() => fixture.BareDecode(0)) : () => Time(fixture.BareEncode);
         Func<double> sdk = part == "decode"
             ? () => Time(() => fixture.Model.Decode(fixture.Embedding, fixture.Prompts[0]))
             : () => Time(() => fixture.Model.Encode(fixture.Image).Dispose());
+        return Measure(args, part, model, pairs, warmup, "bare* = InferenceSession.Run on prepared tensors, sdk* = the SDK call", bare, sdk);
+    }
+
+    private static int Measure(string[] args, string part, string model, int pairs, int warmup, string sides, Func<double> bare, Func<double> sdk)
+    {
         for (int i = 0; i < warmup; i++)
         {
             bare();
@@ -62,10 +86,12 @@ public static class PairedOverhead
         double[] diff = [.. bareMs.Zip(sdkMs, (b, s) => s - b)];
         double bareMedian = Quantile(bareMs, 0.5);
         double sdkMedian = Quantile(sdkMs, 0.5);
+        (double ciLow, double ciHigh) = MedianInterval95(diff);
         var result = new
         {
             part,
             model,
+            sides,
             pairs,
             warmup,
             date = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
@@ -75,7 +101,16 @@ public static class PairedOverhead
             differenceMedianMs = Quantile(diff, 0.5),
             differenceQ1Ms = Quantile(diff, 0.25),
             differenceQ3Ms = Quantile(diff, 0.75),
+            // Even pairs ran bare first, odd pairs SDK first: half their sum is the SDK's share with the cost of
+            // following the other session (the calls run B S S B B S ...) cancelled, half their difference that cost.
+            differenceBareFirstMedianMs = Quantile([.. diff.Where((_, i) => i % 2 == 0)], 0.5),
+            differenceSdkFirstMedianMs = pairs > 1 ? Quantile([.. diff.Where((_, i) => i % 2 == 1)], 0.5) : (double?)null,
+            differenceMedianCi95LowMs = ciLow,
+            differenceMedianCi95HighMs = ciHigh,
             ratioOfMedians = sdkMedian / bareMedian,
+            ratioUpper95 = (bareMedian + ciHigh) / bareMedian,
+            bareMs,
+            sdkMs,
         };
         string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
@@ -104,6 +139,29 @@ public static class PairedOverhead
         int low = (int)Math.Floor(position);
         int high = Math.Min(low + 1, sorted.Length - 1);
         return sorted[low] + ((position - low) * (sorted[high] - sorted[low]));
+    }
+
+    /// <summary>
+    /// A distribution-free 95 % confidence interval for the median: the order statistics whose ranks the binomial
+    /// distribution B(n, 1/2) puts around n/2 (normal approximation), clamped to the sample. No assumption about the
+    /// shape of the differences, which on this VM are skewed by its speed phases.
+    /// </summary>
+    /// <param name="values">Samples (not modified).</param>
+    /// <returns>The lower and upper bound; the sample's range when it is too small for 95 %.</returns>
+    public static (double Low, double High) MedianInterval95(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            throw new ArgumentException("Expected at least one sample; got none.", nameof(values));
+        }
+
+        double[] sorted = [.. values.Order()];
+        int n = sorted.Length;
+        double half = 1.959964 * Math.Sqrt(n) / 2;
+        int low = Math.Max(0, (int)Math.Floor((n / 2.0) - half) - 1);
+        int high = Math.Min(n - 1, (int)Math.Ceiling((n / 2.0) + half));
+        return (sorted[low], sorted[high]);
     }
 
     private static double Time(Action action)
