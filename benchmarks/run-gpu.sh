@@ -50,7 +50,7 @@ case "${1:-}" in
   pack)
     test -x "$OUT/SkinSam.Sdk.Benchmarks" || { echo "Expected the published app in $OUT; run 'publish' first." >&2; exit 1; }
     PACK="${PACK:-out/bench-gpu-parts}"
-    rm -rf "$PACK"; mkdir -p "$PACK"
+    mkdir -p "$PACK"; rm -f "$PACK"/bench-gpu.tar.xz*
     tar -C "$OUT" -cf - . | xz -T0 -6 > "$PACK/bench-gpu.tar.xz"
     (cd "$PACK" && sha256sum bench-gpu.tar.xz > bench-gpu.tar.xz.sha256 \
       && split -b "${PART_SIZE:-50M}" -d bench-gpu.tar.xz bench-gpu.tar.xz.part- && rm bench-gpu.tar.xz)

@@ -23,7 +23,7 @@ namespace SkinSam.Sdk.Benchmarks.Inference;
 /// </summary>
 public static class PairedOverhead
 {
-    /// <summary>Runs <c>--paired decode|encode|encode-aa --model NAME [--pairs N] [--warmup N] [--out FILE]</c>.</summary>
+    /// <summary>Runs <c>--paired decode|encode|encode-aa --model NAME [--pairs N] [--warmup N] [--bare-first] [--out FILE]</c>.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <returns>0, or 2 for bad arguments.</returns>
     public static int Run(string[] args)
@@ -51,12 +51,14 @@ public static class PairedOverhead
             return Measure(args, part, model, pairs, warmup, "control: bare* = a first SDK instance, sdk* = a second SDK instance of the same model, loaded after it", () => Time(() => first.Encode(image).Dispose()), () => Time(() => second.Encode(image).Dispose()));
         }
 
-        using var fixture = new SamInferenceFixture(model, "cpu");
+        bool bareFirst = args.Contains("--bare-first");
+        using var fixture = new SamInferenceFixture(model, "cpu", loadBareFirst: bareFirst);
         Func<double> bare = part == "decode" ? () => Time(() => fixture.BareDecode(0)) : () => Time(fixture.BareEncode);
         Func<double> sdk = part == "decode"
             ? () => Time(() => fixture.Model.Decode(fixture.Embedding, fixture.Prompts[0]))
             : () => Time(() => fixture.Model.Encode(fixture.Image).Dispose());
-        return Measure(args, part, model, pairs, warmup, "bare* = InferenceSession.Run on prepared tensors, sdk* = the SDK call", bare, sdk);
+        string loaded = bareFirst ? "bare sessions loaded first (--bare-first)" : "SDK sessions loaded first";
+        return Measure(args, part, model, pairs, warmup, $"bare* = InferenceSession.Run on prepared tensors, sdk* = the SDK call; {loaded}", bare, sdk);
     }
 
     private static int Measure(string[] args, string part, string model, int pairs, int warmup, string sides, Func<double> bare, Func<double> sdk)

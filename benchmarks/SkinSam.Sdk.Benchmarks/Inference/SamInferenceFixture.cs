@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.ML.OnnxRuntime;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
 using SkinSam.Sdk.Imaging;
@@ -34,14 +35,41 @@ public sealed class SamInferenceFixture : IDisposable
     /// <param name="modelName">A name from <see cref="BenchmarkModelCatalog"/>.</param>
     /// <param name="providerName">A name from <see cref="ProviderCatalog"/>.</param>
     /// <param name="intraOpThreads">0 for ONNX Runtime's default.</param>
-    public SamInferenceFixture(string modelName, string providerName, int intraOpThreads = 0)
+    /// <param name="loadBareFirst">Create the bare sessions before the SDK's (by default after): the load order is
+    /// one of the things two sessions of one model can differ by.</param>
+    public SamInferenceFixture(string modelName, string providerName, int intraOpThreads = 0, bool loadBareFirst = false)
     {
         string folder = BenchmarkModelCatalog.FolderOf(modelName);
         ModelOptions options = ProviderCatalog.Options(providerName, intraOpThreads);
-        Model = SamOnnxModel.Load(folder, options);
-        if (Model.Info.ExecutionProvider != ProviderCatalog.Create(providerName).DisplayName)
+        string manifestPath = Path.Combine(folder, ModelManifest.FileName);
+        ModelManifest manifest = File.Exists(manifestPath) ? ModelManifest.Load(manifestPath) : ModelManifest.SamDefaults;
+        _bareOptions = options.CreateSessionOptions();
+        try
         {
-            throw new InvalidOperationException($"Expected the model to run on {providerName}; got {Model.Info.ExecutionProvider}.");
+            ProviderCatalog.Create(providerName).AppendTo(_bareOptions, OrtEnv.Instance().GetAvailableProviders());
+            if (loadBareFirst)
+            {
+                OpenBareSessions(folder, manifest);
+                Model = SamOnnxModel.Load(folder, options);
+            }
+            else
+            {
+                Model = SamOnnxModel.Load(folder, options);
+                OpenBareSessions(folder, manifest);
+            }
+
+            if (Model.Info.ExecutionProvider != ProviderCatalog.Create(providerName).DisplayName)
+            {
+                throw new InvalidOperationException($"Expected the model to run on {providerName}; got {Model.Info.ExecutionProvider}.");
+            }
+        }
+        catch
+        {
+            Decoder?.Dispose();
+            Encoder?.Dispose();
+            Model?.Dispose();
+            _bareOptions.Dispose();
+            throw;
         }
 
         Image = SyntheticData.LesionImage(Width, Height, seed: 3);
@@ -51,21 +79,6 @@ public sealed class SamInferenceFixture : IDisposable
             SegmentationPrompt.FromPoint(300, 225),
             new SegmentationPrompt { Box = new PromptBox(120, 80, 480, 380), Points = [new PromptPoint(300, 225)] },
         ];
-
-        _bareOptions = options.CreateSessionOptions();
-        try
-        {
-            ProviderCatalog.Create(providerName).AppendTo(_bareOptions, OrtEnv.Instance().GetAvailableProviders());
-            Encoder = new InferenceSession(Path.Combine(folder, Model.Info.Manifest.EncoderFile), _bareOptions);
-            Decoder = new InferenceSession(Path.Combine(folder, Model.Info.Manifest.DecoderFile), _bareOptions);
-        }
-        catch
-        {
-            Encoder?.Dispose();
-            _bareOptions.Dispose();
-            Model.Dispose();
-            throw;
-        }
 
         // The tensors the SDK would build, prepared once.
         var preprocessor = new SamPreprocessor();
@@ -122,10 +135,10 @@ public sealed class SamInferenceFixture : IDisposable
     public SamOnnxModel Model { get; }
 
     /// <summary>The bare encoder session.</summary>
-    public InferenceSession Encoder { get; }
+    public InferenceSession Encoder { get; private set; }
 
     /// <summary>The bare decoder session.</summary>
-    public InferenceSession Decoder { get; }
+    public InferenceSession Decoder { get; private set; }
 
     /// <summary>One run-options object reused by the bare path.</summary>
     public RunOptions BareRunOptions { get; } = new();
@@ -177,6 +190,13 @@ public sealed class SamInferenceFixture : IDisposable
         Encoder.Dispose();
         _bareOptions.Dispose();
         Model.Dispose();
+    }
+
+    [MemberNotNull(nameof(Encoder), nameof(Decoder))]
+    private void OpenBareSessions(string folder, ModelManifest manifest)
+    {
+        Encoder = new InferenceSession(Path.Combine(folder, manifest.EncoderFile), _bareOptions);
+        Decoder = new InferenceSession(Path.Combine(folder, manifest.DecoderFile), _bareOptions);
     }
 
     private OrtValue Track(OrtValue value)
