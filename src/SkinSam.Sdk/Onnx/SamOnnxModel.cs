@@ -49,6 +49,10 @@ public sealed class SamOnnxModel : ISegmentationModel
     private readonly string[] _decoderInputNames;
     private readonly string[] _decoderOutputNames;
     private readonly ConcurrentDictionary<RunOptions, byte> _running = new();
+
+    // Held while Dispose sets Terminate and while a call takes its RunOptions out of _running (before disposing them):
+    // without it Dispose could set Terminate on RunOptions a finishing call had just disposed, a native null write.
+    private readonly Lock _runningGate = new();
     private readonly KeyValuePair<string, object?>[] _tags;
     private int _inFlight;
     private int _disposed;
@@ -331,9 +335,12 @@ public sealed class SamOnnxModel : ISegmentationModel
             return;
         }
 
-        foreach (RunOptions running in _running.Keys)
+        lock (_runningGate)
         {
-            running.Terminate = true;
+            foreach (RunOptions running in _running.Keys)
+            {
+                running.Terminate = true;
+            }
         }
 
         SpinWait.SpinUntil(() => Volatile.Read(ref _inFlight) == 0);
@@ -737,7 +744,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
         finally
         {
-            _running.TryRemove(runOptions, out _);
+            Untrack(runOptions);
         }
     }
 
@@ -755,7 +762,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
         finally
         {
-            _running.TryRemove(runOptions, out _);
+            Untrack(runOptions);
         }
     }
 
@@ -770,6 +777,14 @@ public sealed class SamOnnxModel : ISegmentationModel
         return cancellationToken.CanBeCanceled
             ? cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions)
             : default;
+    }
+
+    private void Untrack(RunOptions runOptions)
+    {
+        lock (_runningGate)
+        {
+            _running.TryRemove(runOptions, out _);
+        }
     }
 
     private Exception Translate(OnnxRuntimeException ex, CancellationToken cancellationToken)
