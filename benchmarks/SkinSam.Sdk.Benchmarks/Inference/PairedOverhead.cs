@@ -130,13 +130,7 @@ public static class PairedOverhead
     /// <returns>The quantile.</returns>
     public static double Quantile(IReadOnlyList<double> values, double q)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0)
-        {
-            throw new ArgumentException("Expected at least one sample; got none.", nameof(values));
-        }
-
-        double[] sorted = [.. values.Order()];
+        double[] sorted = Sorted(values);
         double position = q * (sorted.Length - 1);
         int low = (int)Math.Floor(position);
         int high = Math.Min(low + 1, sorted.Length - 1);
@@ -152,18 +146,23 @@ public static class PairedOverhead
     /// <returns>The lower and upper bound; the sample's range when it is too small for 95 %.</returns>
     public static (double Low, double High) MedianInterval95(IReadOnlyList<double> values)
     {
+        double[] sorted = Sorted(values);
+        int n = sorted.Length;
+        double half = 1.959964 * Math.Sqrt(n) / 2;
+        int low = Math.Max(0, (int)Math.Floor((n / 2.0) - half) - 1);
+        int high = Math.Min(n - 1, (int)Math.Ceiling((n / 2.0) + half));
+        return (sorted[low], sorted[high]);
+    }
+
+    private static double[] Sorted(IReadOnlyList<double> values)
+    {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0)
         {
             throw new ArgumentException("Expected at least one sample; got none.", nameof(values));
         }
 
-        double[] sorted = [.. values.Order()];
-        int n = sorted.Length;
-        double half = 1.959964 * Math.Sqrt(n) / 2;
-        int low = Math.Max(0, (int)Math.Floor((n / 2.0) - half) - 1);
-        int high = Math.Min(n - 1, (int)Math.Ceiling((n / 2.0) + half));
-        return (sorted[low], sorted[high]);
+        return [.. values.Order()];
     }
 
     private static double Time(Action action)
