@@ -1,8 +1,10 @@
-using System.CommandLine;
-using SkinSam.Cli.Commands;
+using SkinSam.Cli;
 
-var root = new RootCommand("skinsam: skin-lesion segmentation with Segment Anything (SAM) family models on ONNX Runtime.");
-root.Subcommands.Add(SegmentCommand.Create());
-root.Subcommands.Add(ModelsCommand.Create());
-root.Subcommands.Add(EvaluateCommand.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // The first Ctrl+C cancels the run (exit 130 once the current image is abandoned); a second one kills the process.
+    e.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+};
+return await CliApplication.RunAsync(args, Console.Out, Console.Error, cancel.Token).ConfigureAwait(false);

@@ -9,25 +9,34 @@ internal sealed class CommonOptions
 {
     public Option<string?> Model { get; } = new("--model", "-m")
     {
-        Description = "Model folder (encoder.onnx, decoder.onnx, model.json). Default: the shipped SkinSAM-Tiny model.",
+        Description = "Model folder (encoder.onnx, decoder.onnx, model.json), e.g. --model models/skinsam-tiny. Default: the shipped SkinSAM-Tiny model.",
     };
 
     public Option<string> Provider { get; } = new("--provider")
     {
-        Description = "Execution providers in order of preference, e.g. cuda,cpu or tensorrt,cuda,cpu. Default: cpu.",
+        Description = "Execution providers in order of preference: cpu, cuda[:N], tensorrt[:N], directml[:N], coreml, openvino[:DEVICE], rocm[:N], comma-separated, e.g. --provider cuda,cpu. Default: cpu.",
         DefaultValueFactory = _ => "cpu",
     };
 
     public Option<bool> NoFallback { get; } = new("--no-cpu-fallback")
     {
-        Description = "Fail instead of running on the CPU when no listed provider can be used.",
+        Description = "Fail (exit 3) instead of running on the CPU when no listed provider can be used, e.g. --provider cuda --no-cpu-fallback.",
     };
 
     public Option<int> Threads { get; } = new("--threads")
     {
-        Description = "Intra-op threads for ONNX Runtime; 0 lets it choose (one per physical core).",
+        Description = "Intra-op threads for ONNX Runtime, 0 to 1024; 0 lets it choose (one per physical core), e.g. --threads 4. Default: 0.",
         DefaultValueFactory = _ => 0,
     };
+
+    /// <summary>The most intra-op threads <c>--threads</c> accepts.</summary>
+    public const int MaxThreads = 1024;
+
+    public CommonOptions()
+    {
+        OptionRules.InRange(Threads, 0, MaxThreads);
+        OptionRules.ParsesWith(Provider, t => ParseProviders(t));
+    }
 
     public void AddTo(Command command)
     {
@@ -41,8 +50,14 @@ internal sealed class CommonOptions
 
     public ModelOptions ModelOptions(ParseResult result) => new()
     {
-        Providers = ExecutionProvider.ParseList(result.GetValue(Provider) ?? "cpu"),
+        Providers = ParseProviders(result.GetValue(Provider) ?? "cpu"),
         AllowCpuFallback = !result.GetValue(NoFallback),
         IntraOpThreads = result.GetValue(Threads),
     };
+
+    private static IReadOnlyList<ExecutionProvider> ParseProviders(string text)
+    {
+        IReadOnlyList<ExecutionProvider> list = ExecutionProvider.ParseList(text);
+        return list.Count > 0 ? list : throw new FormatException($"expected at least one provider name, e.g. cpu or cuda,cpu; got '{text}'.");
+    }
 }

@@ -19,7 +19,7 @@ namespace SkinSam.Cli.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
-    public static Command Create()
+    public static Command Create(CliOutput output)
     {
         var common = new CommonOptions();
         var data = new Option<string?>("--data", "-d") { Description = "The data set folder." };
@@ -35,14 +35,30 @@ internal static class EvaluateCommand
             Description = "Prompt strategy: box, box-jitter, center, points:K, none. Default: box-jitter.",
             DefaultValueFactory = _ => "box-jitter",
         };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder (records.jsonl, report.md/csv/json, plots/). Default: results.", DefaultValueFactory = _ => "results" };
+        var outOption = new Option<string>("--out", "-o") { Description = "Output folder (records.jsonl, report.md/csv/json, plots/). Default: results.", DefaultValueFactory = _ => "results" };
         var saveMasks = new Option<bool>("--save-masks") { Description = "Also write each predicted mask to OUT/masks/<image_id>.png (0/255, original size)." };
         var shard = new Option<string?>("--shard") { Description = "Evaluate shard k of N (k/N, 0 <= k < N) by a stable hash of the image id; combine shards with 'evaluate merge'." };
         var ids = new Option<string?>("--ids") { Description = "File of image ids to evaluate, one per line (e.g. a validation split list)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random prompt strategies (box-jitter, points:K). Default: 0.", DefaultValueFactory = _ => 0UL };
         var parallel = new Option<int?>("--parallel") { Description = "Images in flight at once (bounds memory). Default: the core count for baselines, 1 for models (ONNX Runtime already uses every core)." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (by id) of the selection." };
-        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png." };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png, e.g. --no-plots." };
+        var skipInvalid = new Option<bool>("--skip-invalid")
+        {
+            Description = "Record an unusable sample (missing or wrong-size mask, undecodable image, empty ground truth) in skipped.jsonl and the report, with its reason, and go on. Without it the first such sample stops the run. E.g. --skip-invalid.",
+        };
+        OptionRules.InRange(parallel, 1, CommonOptions.MaxThreads);
+        OptionRules.InRange(limit, 1, int.MaxValue);
+        OptionRules.ParsesWith(layout, t => DatasetReaders.ParseLayout(t));
+        OptionRules.ParsesWith(prompt, t => PromptStrategy.Parse(t));
+        OptionRules.ParsesWith(baseline, t => ShapeBaselineModel.Parse(t).Dispose());
+        OptionRules.ParsesWith(shard, t =>
+        {
+            if (!string.Equals(t, "auto", StringComparison.OrdinalIgnoreCase))
+            {
+                Shard.Parse(t);
+            }
+        });
 
         var command = new Command("evaluate", "Evaluate a model or a baseline on a data set with prompts derived from the ground truth; resumable (rerun into the same --out to continue).");
         command.Options.Add(data);
@@ -50,7 +66,7 @@ internal static class EvaluateCommand
         command.Options.Add(maskPattern);
         command.Options.Add(baseline);
         command.Options.Add(prompt);
-        command.Options.Add(output);
+        command.Options.Add(outOption);
         command.Options.Add(saveMasks);
         command.Options.Add(shard);
         command.Options.Add(ids);
@@ -58,11 +74,13 @@ internal static class EvaluateCommand
         command.Options.Add(parallel);
         command.Options.Add(limit);
         command.Options.Add(noPlots);
+        command.Options.Add(skipInvalid);
         common.AddTo(command);
-        command.Subcommands.Add(CreateMerge());
-        command.Subcommands.Add(CreateCompare());
+        command.Subcommands.Add(CreateMerge(output));
+        command.Subcommands.Add(CreateCompare(output));
 
         command.SetAction((result, cancellationToken) => RunAsync(
+            output,
             new Settings
             {
                 Data = result.GetValue(data),
@@ -72,7 +90,7 @@ internal static class EvaluateCommand
                 ModelGiven = result.GetValue(common.Model) is not null,
                 ModelFolder = common.ModelFolder(result),
                 Prompt = result.GetValue(prompt)!,
-                Output = result.GetValue(output)!,
+                Output = result.GetValue(outOption)!,
                 SaveMasks = result.GetValue(saveMasks),
                 Shard = result.GetValue(shard),
                 Ids = result.GetValue(ids),
@@ -80,65 +98,66 @@ internal static class EvaluateCommand
                 Parallel = result.GetValue(parallel),
                 Limit = result.GetValue(limit),
                 NoPlots = result.GetValue(noPlots),
+                SkipInvalid = result.GetValue(skipInvalid),
             },
             () => common.ModelOptions(result),
             cancellationToken));
         return command;
     }
 
-    private static Command CreateMerge()
+    private static Command CreateMerge(CliOutput output)
     {
         var inputs = new Argument<string[]>("runs") { Description = "Output folders of earlier runs (e.g. one per shard).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder of the merged run.", Required = true };
+        var outOption = new Option<string>("--out", "-o") { Description = "Output folder of the merged run.", Required = true };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png." };
         var merge = new Command("merge", "Combine the records of several runs of the same model, data set, prompt and seed (e.g. shards) into one report.");
         merge.Arguments.Add(inputs);
-        merge.Options.Add(output);
+        merge.Options.Add(outOption);
         merge.Options.Add(noPlots);
         merge.SetAction((result, _) =>
         {
             try
             {
                 var watch = Stopwatch.StartNew();
-                EvaluationRun run = EvaluationMerge.Merge(result.GetValue(inputs) ?? [], result.GetValue(output)!, exampleCount: result.GetValue(noPlots) ? -1 : 3);
-                PrintSummary(run, watch.Elapsed);
+                EvaluationRun run = EvaluationMerge.Merge(result.GetValue(inputs) ?? [], result.GetValue(outOption)!, exampleCount: result.GetValue(noPlots) ? -1 : 3);
+                PrintSummary(output, run, watch.Elapsed);
                 return Task.FromResult(ExitCodes.Success);
             }
             catch (Exception ex) when (ex is EvaluationOutputException or ArgumentException or IOException)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
+                output.Fail(CliApplication.OneLine(ex));
                 return Task.FromResult(ex is ArgumentException ? ExitCodes.UsageError : ExitCodes.PartialFailure);
             }
         });
         return merge;
     }
 
-    private static Command CreateCompare()
+    private static Command CreateCompare(CliOutput output)
     {
         var inputs = new Argument<string[]>("runs") { Description = "Output folders of finished runs (different models or prompts).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder for the side-by-side report.md, report.csv, report.json and plots.", Required = true };
+        var outOption = new Option<string>("--out", "-o") { Description = "Output folder for the side-by-side report.md, report.csv, report.json and plots.", Required = true };
         var compare = new Command("compare", "Write one report with several runs side by side (rows per lesion type, one per run).");
         compare.Arguments.Add(inputs);
-        compare.Options.Add(output);
+        compare.Options.Add(outOption);
         compare.SetAction((result, _) =>
         {
             try
             {
                 var reports = (result.GetValue(inputs) ?? []).Select(f => SkinSam.Sdk.Evaluation.Reports.EvaluationReport.Read(f, BootstrapOptions.Default)).ToList();
-                SkinSam.Sdk.Evaluation.Reports.ReportWriter.WriteAll(result.GetValue(output)!, reports, exampleCount: 0);
-                Console.WriteLine($"report: {Path.Combine(result.GetValue(output)!, "report.md")}");
+                SkinSam.Sdk.Evaluation.Reports.ReportWriter.WriteAll(result.GetValue(outOption)!, reports, exampleCount: 0);
+                output.Out.WriteLine($"report: {Path.Combine(result.GetValue(outOption)!, "report.md")}");
                 return Task.FromResult(ExitCodes.Success);
             }
             catch (Exception ex) when (ex is EvaluationOutputException or ArgumentException or IOException)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
+                output.Fail(CliApplication.OneLine(ex));
                 return Task.FromResult(ExitCodes.PartialFailure);
             }
         });
         return compare;
     }
 
-    private static async Task<int> RunAsync(Settings s, Func<ModelOptions> modelOptions, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliOutput output, Settings s, Func<ModelOptions> modelOptions, CancellationToken cancellationToken)
     {
         IDatasetReader reader;
         PromptStrategy strategy;
@@ -174,13 +193,14 @@ internal static class EvaluateCommand
                 Limit = s.Limit,
                 SaveMasks = s.SaveMasks,
                 WritePlots = !s.NoPlots,
+                SkipInvalid = s.SkipInvalid,
                 MaxDegreeOfParallelism = s.Parallel ?? (s.Baseline is not null ? Environment.ProcessorCount : 1),
             };
             options.Validate();
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or DatasetException)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            output.Fail(CliApplication.OneLine(ex));
             return ExitCodes.UsageError;
         }
 
@@ -191,12 +211,12 @@ internal static class EvaluateCommand
         }
         catch (FormatException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            output.Fail(CliApplication.OneLine(ex));
             return ExitCodes.UsageError;
         }
         catch (SkinSamException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            output.Fail(CliApplication.OneLine(ex));
             return ExitCodes.ModelError;
         }
 
@@ -204,7 +224,7 @@ internal static class EvaluateCommand
         {
             if (strategy.Kind == PromptStrategyKind.None && !model.Info.SupportsNoPrompt)
             {
-                Console.Error.WriteLine($"error: model '{model.Info.Name}' needs a prompt; choose --prompt box, box-jitter, center or points:K.");
+                output.Error.WriteLine($"error: model '{model.Info.Name}' needs a prompt; choose --prompt box, box-jitter, center or points:K.");
                 return ExitCodes.UsageError;
             }
 
@@ -213,9 +233,9 @@ internal static class EvaluateCommand
             try
             {
                 EvaluationRun run;
-                if (Console.IsOutputRedirected)
+                if (!output.Interactive)
                 {
-                    var lines = new LineProgress();
+                    var lines = new LineProgress(output.Out);
                     run = await runner.RunAsync(s.Output, lines, cancellationToken).ConfigureAwait(false);
                 }
                 else
@@ -230,33 +250,40 @@ internal static class EvaluateCommand
                         }).ConfigureAwait(false);
                 }
 
-                PrintSummary(run, watch.Elapsed);
+                PrintSummary(output, run, watch.Elapsed);
                 return ExitCodes.Success;
             }
             catch (OperationCanceledException)
             {
-                Console.Error.WriteLine($"cancelled; rerun the same command to resume from {Path.Combine(s.Output, RecordsFile.FileName)}");
+                output.Error.WriteLine($"cancelled; rerun the same command to resume from {Path.Combine(s.Output, RecordsFile.FileName)}");
                 return ExitCodes.Cancelled;
             }
-            catch (Exception ex) when (ex is DatasetException or EvaluationOutputException or ModelOutputException or IOException or SkinSam.Sdk.Prompts.InvalidPromptException)
+            catch (DatasetException ex) when (!s.SkipInvalid && ex.FilePath is not null)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                Console.Error.WriteLine($"records so far are kept in {Path.Combine(s.Output, RecordsFile.FileName)}; rerun to resume.");
+                output.Fail(CliApplication.OneLine(ex));
+                output.Error.WriteLine($"the run stopped at this sample; rerun with --skip-invalid to record unusable samples in {Path.Combine(s.Output, SkippedSamplesFile.FileName)} and the report, and go on.");
+                output.Error.WriteLine($"records so far are kept in {Path.Combine(s.Output, RecordsFile.FileName)}; rerun to resume.");
+                return ExitCodes.PartialFailure;
+            }
+            catch (Exception ex) when (ex is DatasetException or EvaluationOutputException or ModelOutputException or IOException or UnauthorizedAccessException or SkinSam.Sdk.Prompts.InvalidPromptException)
+            {
+                output.Fail(CliApplication.OneLine(ex));
+                output.Error.WriteLine($"records so far are kept in {Path.Combine(s.Output, RecordsFile.FileName)}; rerun to resume.");
                 return ExitCodes.PartialFailure;
             }
         }
     }
 
-    private static void PrintSummary(EvaluationRun run, TimeSpan elapsed)
+    private static void PrintSummary(CliOutput output, EvaluationRun run, TimeSpan elapsed)
     {
         GroupMetricSummary all = run.Report.Aggregation.Overall;
-        Console.WriteLine(string.Create(
+        output.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{run.Description.Label}: {all.ImageCount} images ({run.Resumed} resumed) in {elapsed.TotalSeconds:0.0} s"));
-        Console.WriteLine(string.Create(
+        output.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"overall: pixel accuracy {all.PixelAccuracy.Mean:0.0000}  Dice {all.Dice.Mean:0.0000} [{all.Dice.ConfidenceLower:0.0000}, {all.Dice.ConfidenceUpper:0.0000}]  IoU {all.IoU.Mean:0.0000}  HD95 {all.HausdorffDistance95.Mean:0.00} px"));
-        Console.WriteLine($"report: {Path.Combine(run.OutputFolder, "report.md")}");
+        output.Out.WriteLine($"report: {Path.Combine(run.OutputFolder, "report.md")}");
     }
 
     private sealed class Settings
@@ -290,6 +317,8 @@ internal static class EvaluateCommand
         public int? Limit { get; init; }
 
         public bool NoPlots { get; init; }
+
+        public bool SkipInvalid { get; init; }
     }
 
     private sealed class BarProgress(ProgressTask task) : IProgress<EvaluationProgress>
@@ -301,7 +330,7 @@ internal static class EvaluateCommand
         }
     }
 
-    private sealed class LineProgress : IProgress<EvaluationProgress>
+    private sealed class LineProgress(TextWriter writer) : IProgress<EvaluationProgress>
     {
         private int _lastDecile = -1;
 
@@ -310,7 +339,7 @@ internal static class EvaluateCommand
             int decile = value.Total == 0 ? 10 : value.Completed * 10 / value.Total;
             if (Interlocked.Exchange(ref _lastDecile, decile) != decile)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Completed}/{value.Total} images{(value.Resumed > 0 ? $" ({value.Resumed} resumed)" : string.Empty)}"));
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Completed}/{value.Total} images{(value.Resumed > 0 ? $" ({value.Resumed} resumed)" : string.Empty)}"));
             }
         }
     }

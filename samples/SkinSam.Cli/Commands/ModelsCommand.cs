@@ -8,64 +8,71 @@ namespace SkinSam.Cli.Commands;
 /// <summary><c>skinsam models inspect DIR</c>: manifest, ONNX signatures, detected contract, providers.</summary>
 internal static class ModelsCommand
 {
-    public static Command Create()
+    public static Command Create(CliOutput output)
     {
         var common = new CommonOptions();
-        var folder = new Argument<string?>("folder") { Description = "Model folder; default: the shipped SkinSAM-Tiny model.", Arity = ArgumentArity.ZeroOrOne };
-        var inspect = new Command("inspect", "Show a model folder's manifest, ONNX signatures, detected contract and the execution providers available.");
+        var folder = new Argument<string?>("folder") { Description = "Model folder, e.g. models/skinsam-tiny; default: --model, else the shipped SkinSAM-Tiny model.", Arity = ArgumentArity.ZeroOrOne };
+        var inspect = new Command(
+            "inspect",
+            "Show a model folder's manifest, ONNX signatures, detected contract and the execution providers available.\n\n"
+            + "Examples:\n"
+            + "  skinsam models inspect\n"
+            + "  skinsam models inspect models/skinsam-tiny --provider cuda,cpu --threads 2\n"
+            + "  skinsam models inspect path/to/model-folder --provider cuda --no-cpu-fallback\n\n"
+            + "Exit codes: 0 shown, 2 usage error, 3 model error (the folder cannot be loaded).");
         inspect.Arguments.Add(folder);
         common.AddTo(inspect);
         inspect.SetAction(result =>
         {
             string dir = result.GetValue(folder) ?? common.ModelFolder(result);
-            Console.WriteLine($"ONNX Runtime providers in this build: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
+            output.Out.WriteLine($"ONNX Runtime providers in this build: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
             try
             {
                 using SamOnnxModel model = SamOnnxModel.Load(dir, common.ModelOptions(result));
                 var info = model.Info;
-                Console.WriteLine($"folder:        {info.Path}");
-                Console.WriteLine($"name:          {info.Name}{(info.ManifestWasDefaulted ? " (no model.json: SAM defaults)" : string.Empty)}");
-                Console.WriteLine($"preprocessing: {info.Preprocessing}");
-                Console.WriteLine($"encoder:       {info.Manifest.EncoderFile} ({info.EncoderVariant})");
-                Console.WriteLine($"decoder:       {info.Manifest.DecoderFile} ({info.DecoderVariant}, {info.MaskCount} mask(s))");
-                Console.WriteLine($"no prompt:     {(info.SupportsNoPrompt ? "supported" : "not supported")}");
-                Console.WriteLine($"licence:       {info.Manifest.License ?? "(not stated)"}");
-                Console.WriteLine($"provenance:    {info.Manifest.Provenance ?? "(not stated)"}");
-                Console.WriteLine($"runs on:       {info.ExecutionProvider}{(info.FellBackToCpu ? " (fallback)" : string.Empty)}");
+                output.Out.WriteLine($"folder:        {info.Path}");
+                output.Out.WriteLine($"name:          {info.Name}{(info.ManifestWasDefaulted ? " (no model.json: SAM defaults)" : string.Empty)}");
+                output.Out.WriteLine($"preprocessing: {info.Preprocessing}");
+                output.Out.WriteLine($"encoder:       {info.Manifest.EncoderFile} ({info.EncoderVariant})");
+                output.Out.WriteLine($"decoder:       {info.Manifest.DecoderFile} ({info.DecoderVariant}, {info.MaskCount} mask(s))");
+                output.Out.WriteLine($"no prompt:     {(info.SupportsNoPrompt ? "supported" : "not supported")}");
+                output.Out.WriteLine($"licence:       {info.Manifest.License ?? "(not stated)"}");
+                output.Out.WriteLine($"provenance:    {info.Manifest.Provenance ?? "(not stated)"}");
+                output.Out.WriteLine($"runs on:       {info.ExecutionProvider}{(info.FellBackToCpu ? " (fallback)" : string.Empty)}");
                 foreach (var a in info.ProviderAttempts.Where(a => !a.Succeeded))
                 {
-                    Console.WriteLine($"  skipped {a.Provider}: {a.Reason}");
+                    output.Out.WriteLine($"  skipped {a.Provider}: {a.Reason}");
                 }
 
-                PrintSignature("encoder", Path.Combine(info.Path!, info.Manifest.EncoderFile));
-                PrintSignature("decoder", Path.Combine(info.Path!, info.Manifest.DecoderFile));
+                PrintSignature(output, "encoder", Path.Combine(info.Path!, info.Manifest.EncoderFile));
+                PrintSignature(output, "decoder", Path.Combine(info.Path!, info.Manifest.DecoderFile));
                 return ExitCodes.Success;
             }
-            catch (SkinSamException ex)
+            catch (Exception ex) when (ex is SkinSamException or OnnxRuntimeException)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
+                output.Fail(CliApplication.OneLine(ex));
                 return ExitCodes.ModelError;
             }
         });
 
-        var models = new Command("models", "Work with model folders.");
+        var models = new Command("models", "Work with model folders. Example: skinsam models inspect models/skinsam-tiny");
         models.Subcommands.Add(inspect);
         return models;
     }
 
-    private static void PrintSignature(string role, string path)
+    private static void PrintSignature(CliOutput output, string role, string path)
     {
         using var session = new InferenceSession(path);
-        Console.WriteLine($"{role} inputs:");
+        output.Out.WriteLine($"{role} inputs:");
         foreach (var (name, meta) in session.InputMetadata)
         {
-            Console.WriteLine($"  {name} {meta.ElementDataType} [{string.Join(",", meta.Dimensions)}]");
+            output.Out.WriteLine($"  {name} {meta.ElementDataType} [{string.Join(",", meta.Dimensions)}]");
         }
 
-        Console.WriteLine($"{role} outputs:");
+        output.Out.WriteLine($"{role} outputs:");
         foreach (var (name, meta) in session.OutputMetadata)
         {
-            Console.WriteLine($"  {name} {meta.ElementDataType} [{string.Join(",", meta.Dimensions)}]");
+            output.Out.WriteLine($"  {name} {meta.ElementDataType} [{string.Join(",", meta.Dimensions)}]");
         }
     }
 }

@@ -4,204 +4,293 @@ using System.Text.Json;
 using SkinSam.Sdk;
 using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Masks;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Onnx;
 using SkinSam.Sdk.Prompts;
-using Spectre.Console;
 
 namespace SkinSam.Cli.Commands;
 
-/// <summary><c>skinsam segment IMAGE... [--box] [--point]... [--model DIR] [--out DIR]</c>.</summary>
+/// <summary><c>skinsam segment IMAGE... [--box]... [--point]... | --prompts FILE.jsonl  [--model DIR] [--out DIR]</c>.</summary>
 internal static class SegmentCommand
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static Command Create()
+    public static Command Create(CliOutput output)
     {
         var common = new CommonOptions();
         var images = new Argument<string[]>("images")
         {
-            Description = "Image files, folders of images, or globs such as 'scans/*.jpg'.",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "Image files, folders of images, or globs such as 'scans/*.jpg'. Files named *.mask.png or *.overlay.png (skinsam's outputs) are left out.",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-        var box = new Option<string?>("--box") { Description = "Box prompt x0,y0,x1,y1 in image pixels." };
-        var points = new Option<string[]>("--point")
+        var boxes = new Option<string[]>("--box")
         {
-            Description = "Point prompt x,y[,label] in image pixels; label 1 = lesion (default), 0 = background. Repeatable.",
+            Description = "Box prompt x0,y0,x1,y1 in image pixels, e.g. --box 30,15,175,140. Repeatable: one mask per box, named STEM.box0.mask.png, STEM.box1.mask.png, ..., and one overlay with every mask.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var output = new Option<string>("--out", "-o")
+        var points = new Option<string[]>("--point")
         {
-            Description = "Output folder for <stem>.mask.png, <stem>.overlay.png and <stem>.json.",
+            Description = "Point prompt x,y[,label] in image pixels; label 1 = lesion (default), 0 = background, e.g. --point 100,75 --point 10,10,0. Repeatable; goes with at most one --box.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var prompts = new Option<string?>("--prompts")
+        {
+            Description = "Prompts per image from a JSON Lines file instead of IMAGE arguments and --box/--point: one object per line, "
+                + "{\"image\": \"lesion.jpg\", \"boxes\": [[x0,y0,x1,y1], ...], \"points\": [[x,y], [x,y,label], ...]}; image is relative to the file's folder, boxes and points are optional. "
+                + "E.g. --prompts prompts.jsonl.",
+        };
+        var outDir = new Option<string>("--out", "-o")
+        {
+            Description = "Output folder for STEM.mask.png, STEM.overlay.png and STEM.json, created when missing, e.g. --out results/. Default: out.",
             DefaultValueFactory = _ => "out",
         };
         var skipExisting = new Option<bool>("--skip-existing")
         {
-            Description = "Skip an image whose <stem>.json (written last, atomically) already exists in the output folder: resume an interrupted run.",
+            Description = "Skip an image whose STEM.json (written last, atomically) already exists in the output folder: resume an interrupted run, e.g. --skip-existing.",
         };
         var selection = new Option<MaskSelection>("--selection")
         {
-            Description = "Which candidate mask to keep: OfficialOnnx (default), PredictorFirstMask, HighestPredictedIou.",
+            Description = "Which candidate mask to keep: OfficialOnnx (default), PredictorFirstMask, HighestPredictedIou (names only, any case), e.g. --selection HighestPredictedIou.",
             DefaultValueFactory = _ => MaskSelection.OfficialOnnx,
+            CustomParser = OptionRules.NamedEnum<MaskSelection>,
         };
+        OptionRules.ParsesWith(boxes, t => PromptSyntax.ParseBox(t));
+        OptionRules.ParsesWith(points, t => PromptSyntax.ParsePoint(t));
 
-        var command = new Command("segment", "Segment the lesion in dermoscopic images and write the mask, an overlay and a JSON summary. With no --box or --point the model's no-prompt mode is used.");
+        var command = new Command(
+            "segment",
+            "Segment the lesion in dermoscopic images and write the mask, an overlay and a JSON summary per image. With no --box or --point the model's no-prompt mode is used.\n\n"
+            + "Examples:\n"
+            + "  skinsam segment lesion.jpg --box 30,15,175,140 --out out\n"
+            + "  skinsam segment lesion.jpg --box 30,15,90,80 --box 100,60,175,140   (two lesions: lesion.box0.mask.png, lesion.box1.mask.png)\n"
+            + "  skinsam segment \"scans/*.jpg\" --point 100,75 --provider cuda,cpu --threads 4 --skip-existing\n"
+            + "  skinsam segment --prompts prompts.jsonl --model models/skinsam-tiny --selection HighestPredictedIou\n\n"
+            + "Two inputs with the same file stem (a/x.jpg and b/x.jpg, or x.jpg and x.png) are refused before anything is written.\n"
+            + "Exit codes: 0 all done, 1 some images failed (each reported; the rest were done), 2 usage error, 3 model error, 130 cancelled.");
         command.Arguments.Add(images);
-        command.Options.Add(box);
+        command.Options.Add(boxes);
         command.Options.Add(points);
-        command.Options.Add(output);
+        command.Options.Add(prompts);
+        command.Options.Add(outDir);
         command.Options.Add(selection);
         command.Options.Add(skipExisting);
         common.AddTo(command);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(
-            result.GetValue(images) ?? [],
-            result.GetValue(box),
-            result.GetValue(points) ?? [],
-            result.GetValue(output)!,
-            result.GetValue(selection),
-            result.GetValue(skipExisting),
+            output,
+            new Request(
+                result.GetValue(images) ?? [],
+                result.GetValue(boxes) ?? [],
+                result.GetValue(points) ?? [],
+                result.GetValue(prompts),
+                result.GetValue(outDir)!,
+                result.GetValue(selection),
+                result.GetValue(skipExisting)),
             common.ModelFolder(result),
-            common.ModelOptions(result),
+            () => common.ModelOptions(result),
             cancellationToken)));
         return command;
     }
 
-    private static int Run(string[] imageArgs, string? boxText, string[] pointTexts, string outDir, MaskSelection selection, bool skipExisting, string modelFolder, ModelOptions modelOptions, CancellationToken cancellationToken)
+    private static IReadOnlyList<SegmentJob> PlanJobs(Request request, CliOutput output)
     {
-        SegmentationPrompt prompt;
-        IReadOnlyList<string> files;
-        try
+        if (request.PromptsFile is not null)
         {
-            prompt = new SegmentationPrompt
+            if (request.Images.Length > 0 || request.Boxes.Length > 0 || request.Points.Length > 0)
             {
-                Box = boxText is null ? null : PromptSyntax.ParseBox(boxText),
-                Points = pointTexts.Select(PromptSyntax.ParsePoint).ToArray(),
-            };
-            files = InputFiles.Expand(imageArgs);
-            if (files.Count == 0)
-            {
-                Console.Error.WriteLine($"error: expected at least one image; got none in {string.Join(", ", imageArgs)}.");
-                return ExitCodes.UsageError;
+                throw new CliUsageException("expected either --prompts FILE or IMAGE arguments with --box/--point; got both.");
             }
+
+            return PromptsFile.Read(request.PromptsFile);
         }
-        catch (Exception ex) when (ex is FormatException or FileNotFoundException)
+
+        if (request.Images.Length == 0)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return ExitCodes.UsageError;
+            throw new CliUsageException("expected at least one IMAGE argument (a file, folder or glob) or --prompts FILE; got none.");
         }
+
+        IReadOnlyList<SegmentationPrompt> prompts = SegmentJob.CombinePrompts(
+            [.. request.Boxes.Select(PromptSyntax.ParseBox)],
+            [.. request.Points.Select(PromptSyntax.ParsePoint)],
+            "--box/--point");
+        IReadOnlyList<string> files = InputFiles.Expand(request.Images, output);
+        if (files.Count == 0)
+        {
+            throw new CliUsageException($"expected at least one image; got none in {string.Join(", ", request.Images.Select(a => $"'{a}'"))} (images are .jpg, .jpeg, .png, .bmp, .tif, .tiff, .webp, .gif, .tga).");
+        }
+
+        return [.. files.Select(f => new SegmentJob(f, prompts))];
+    }
+
+    private static int Run(CliOutput output, Request request, string modelFolder, Func<ModelOptions> modelOptions, CancellationToken cancellationToken)
+    {
+        // Everything that can be checked is checked before the model loads and before anything is written.
+        IReadOnlyList<SegmentJob> jobs = PlanJobs(request, output);
+        OutputNames.RequireUnique(request.OutDir, [.. jobs.Select(j => j.Image)]);
+        OutputFolder.Prepare(request.OutDir);
 
         SamOnnxModel model;
         try
         {
-            model = SamOnnxModel.Load(modelFolder, modelOptions);
+            model = SamOnnxModel.Load(modelFolder, modelOptions());
         }
         catch (SkinSamException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            output.Fail(CliApplication.OneLine(ex));
             return ExitCodes.ModelError;
         }
 
         using (model)
         {
-            if (prompt.IsEmpty && !model.Info.SupportsNoPrompt)
+            if (jobs.Any(j => j.Prompts.Any(p => p.IsEmpty)) && !model.Info.SupportsNoPrompt)
             {
-                Console.Error.WriteLine($"error: model '{model.Info.Name}' needs a prompt; give --box x0,y0,x1,y1 or --point x,y.");
-                return ExitCodes.UsageError;
+                throw new CliUsageException($"model '{model.Info.Name}' needs a prompt; give --box x0,y0,x1,y1 or --point x,y (or boxes/points on every line of --prompts).");
             }
 
             foreach (var attempt in model.Info.ProviderAttempts.Where(a => !a.Succeeded))
             {
-                Console.Error.WriteLine($"warning: provider {attempt.Provider} skipped: {attempt.Reason}");
+                output.Warn($"provider {attempt.Provider} skipped: {attempt.Reason}");
             }
 
-            Directory.CreateDirectory(outDir);
-            AtomicFile.DeleteStaleTemporaries(outDir); // left by a run killed in the middle of a write
-            var options = new DecodeOptions { Selection = selection };
-            int failures = 0;
-            void ProcessOne(string file)
+            AtomicFile.DeleteStaleTemporaries(request.OutDir); // left by a run killed in the middle of a write
+            var options = new DecodeOptions { Selection = request.Selection };
+            int done = 0, failed = 0, skipped = 0;
+            foreach (SegmentJob job in jobs)
             {
-                if (skipExisting && File.Exists(Path.Combine(outDir, Path.GetFileNameWithoutExtension(file)) + ".json"))
+                cancellationToken.ThrowIfCancellationRequested();
+                string stem = OutputNames.Stem(request.OutDir, job.Image);
+                if (request.SkipExisting && File.Exists(stem + OutputNames.SummarySuffix))
                 {
-                    return;
+                    skipped++;
+                    continue;
                 }
 
                 try
                 {
-                    SegmentOne(model, file, prompt, options, outDir, cancellationToken);
-                }
-                catch (Exception ex) when (ex is ImageDecodeException or InvalidPromptException or ModelOutputException or IOException)
-                {
-                    failures++;
-                    Console.Error.WriteLine($"error: {file}: {ex.Message}");
-                }
-            }
-
-            try
-            {
-                if (files.Count == 1 || Console.IsOutputRedirected)
-                {
-                    foreach (string file in files)
+                    string[] written = SegmentOne(model, job, options, stem, cancellationToken);
+                    if (written.All(File.Exists))
                     {
-                        ProcessOne(file);
-                        Console.WriteLine($"{file} -> {Path.Combine(outDir, Path.GetFileNameWithoutExtension(file))}.mask.png");
+                        done++;
+                        output.Out.WriteLine($"{job.Image} -> {written[0]}");
+                    }
+                    else
+                    {
+                        failed++;
+                        output.Fail($"{job.Image}: expected {string.Join(", ", written)} on disk after writing; got {string.Join(", ", written.Where(w => !File.Exists(w)))} missing.");
                     }
                 }
-                else
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    AnsiConsole.Progress().Start(ctx =>
-                    {
-                        ProgressTask task = ctx.AddTask("segmenting", maxValue: files.Count);
-                        foreach (string file in files)
-                        {
-                            ProcessOne(file);
-                            task.Increment(1);
-                        }
-                    });
-                    Console.WriteLine($"{files.Count - failures} of {files.Count} images segmented into {outDir}");
+                    failed++;
+                    string message = CliApplication.OneLine(ex);
+                    bool namesFile = message.Contains(job.Image, StringComparison.Ordinal) || message.Contains(Path.GetFileName(job.Image), StringComparison.Ordinal);
+                    output.Fail(namesFile ? message : $"{job.Image}: {message}");
                 }
             }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine("cancelled");
-                return ExitCodes.Cancelled;
-            }
 
-            return failures == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
+            output.Out.WriteLine($"done {done}, failed {failed}, skipped {skipped} of {jobs.Count} image(s); outputs in {request.OutDir}");
+            return failed == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
         }
     }
 
-    private static void SegmentOne(SamOnnxModel model, string file, SegmentationPrompt prompt, DecodeOptions options, string outDir, CancellationToken cancellationToken)
+    /// <summary>Segments one image; returns the files written, mask first.</summary>
+    private static string[] SegmentOne(SamOnnxModel model, SegmentJob job, DecodeOptions options, string stem, CancellationToken cancellationToken)
     {
-        ImageBuffer image = ImageFile.Load(file);
+        int count = job.Prompts.Count;
+        string[] maskFiles = [.. Enumerable.Range(0, count).Select(i => OutputNames.Mask(stem, i, count))];
+        string overlayFile = stem + OutputNames.OverlaySuffix;
+        string summaryFile = stem + OutputNames.SummarySuffix;
+        foreach (string path in (string[])[.. maskFiles, overlayFile, summaryFile])
+        {
+            OutputNames.RequireWritableFile(path);
+        }
+
+        InputFiles.RequireReadableImage(job.Image);
+        ImageBuffer image = ImageFile.Load(job.Image);
         long start = Stopwatch.GetTimestamp();
         using ImageEmbedding embedding = model.Encode(image, cancellationToken);
         TimeSpan encodeTime = Stopwatch.GetElapsedTime(start);
-        SegmentationResult result = model.Decode(embedding, prompt, options, cancellationToken);
-        string stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
-        MaskImage.SavePng(result.Mask, stem + ".mask.png");
-        MaskImage.SaveOverlay(image, result.Mask, stem + ".overlay.png");
-        var summary = new
+        var results = new SegmentationResult[count];
+        for (int i = 0; i < count; i++)
         {
-            image = Path.GetFullPath(file),
-            width = image.Width,
-            height = image.Height,
-            model = model.Info.Name,
-            provider = model.Info.ExecutionProvider,
-            prompt = new
+            results[i] = model.Decode(embedding, job.Prompts[i], options, cancellationToken);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            MaskImage.SavePng(results[i].Mask, maskFiles[i]);
+        }
+
+        MaskImage.SaveOverlay(image, count == 1 ? results[0].Mask : Union(results), overlayFile);
+        object summary = count == 1
+            ? Summary(model, job.Image, image, job.Prompts[0], results[0], encodeTime)
+            : new
             {
-                box = prompt.Box is { } b ? new[] { b.X0, b.Y0, b.X1, b.Y1 } : null,
-                points = prompt.Points.Select(p => new { x = p.X, y = p.Y, label = (int)p.Label }).ToArray(),
-                none = prompt.IsEmpty,
-            },
-            maskIndex = result.MaskIndex,
-            selection = result.Selection.ToString(),
-            score = result.PredictedIou,
-            stability = result.StabilityScore,
-            area = result.Area,
-            boundingBox = new { x = result.BoundingBox.X, y = result.BoundingBox.Y, width = result.BoundingBox.Width, height = result.BoundingBox.Height },
-            timing = new { encodeMs = encodeTime.TotalMilliseconds, decodeMs = result.Elapsed.TotalMilliseconds },
-        };
-        AtomicFile.WriteAllText(stem + ".json", JsonSerializer.Serialize(summary, JsonOptions) + "\n");
+                image = Path.GetFullPath(job.Image),
+                width = image.Width,
+                height = image.Height,
+                model = model.Info.Name,
+                provider = model.Info.ExecutionProvider,
+                overlay = Path.GetFileName(overlayFile),
+                masks = results.Select((r, i) => new
+                {
+                    index = i,
+                    file = Path.GetFileName(maskFiles[i]),
+                    prompt = PromptJson(job.Prompts[i]),
+                    maskIndex = r.MaskIndex,
+                    selection = r.Selection.ToString(),
+                    score = r.PredictedIou,
+                    stability = r.StabilityScore,
+                    area = r.Area,
+                    boundingBox = new { x = r.BoundingBox.X, y = r.BoundingBox.Y, width = r.BoundingBox.Width, height = r.BoundingBox.Height },
+                    decodeMs = r.Elapsed.TotalMilliseconds,
+                }).ToArray(),
+                timing = new { encodeMs = encodeTime.TotalMilliseconds },
+            };
+        AtomicFile.WriteAllText(summaryFile, JsonSerializer.Serialize(summary, JsonOptions) + "\n");
+        return [.. maskFiles, overlayFile, summaryFile];
     }
+
+    private static object Summary(SamOnnxModel model, string file, ImageBuffer image, SegmentationPrompt prompt, SegmentationResult result, TimeSpan encodeTime) => new
+    {
+        image = Path.GetFullPath(file),
+        width = image.Width,
+        height = image.Height,
+        model = model.Info.Name,
+        provider = model.Info.ExecutionProvider,
+        prompt = PromptJson(prompt),
+        maskIndex = result.MaskIndex,
+        selection = result.Selection.ToString(),
+        score = result.PredictedIou,
+        stability = result.StabilityScore,
+        area = result.Area,
+        boundingBox = new { x = result.BoundingBox.X, y = result.BoundingBox.Y, width = result.BoundingBox.Width, height = result.BoundingBox.Height },
+        timing = new { encodeMs = encodeTime.TotalMilliseconds, decodeMs = result.Elapsed.TotalMilliseconds },
+    };
+
+    private static object PromptJson(SegmentationPrompt prompt) => new
+    {
+        box = prompt.Box is { } b ? new[] { b.X0, b.Y0, b.X1, b.Y1 } : null,
+        points = prompt.Points.Select(p => new { x = p.X, y = p.Y, label = (int)p.Label }).ToArray(),
+        none = prompt.IsEmpty,
+    };
+
+    private static BinaryMask Union(SegmentationResult[] results)
+    {
+        var union = new BinaryMask(results[0].Mask.Width, results[0].Mask.Height);
+        Span<byte> target = union.Data;
+        foreach (SegmentationResult r in results)
+        {
+            ReadOnlySpan<byte> source = r.Mask.Data;
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] |= source[i];
+            }
+        }
+
+        return union;
+    }
+
+    private sealed record Request(string[] Images, string[] Boxes, string[] Points, string? PromptsFile, string OutDir, MaskSelection Selection, bool SkipExisting);
 }

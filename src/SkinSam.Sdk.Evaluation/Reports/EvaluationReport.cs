@@ -37,6 +37,9 @@ public sealed class EvaluationReport
     /// <summary>The records summarised, sorted by image id.</summary>
     public IReadOnlyList<EvaluationRecord> Records { get; }
 
+    /// <summary>The samples skipped as unusable, sorted by id (empty unless the run skipped invalid samples).</summary>
+    public IReadOnlyList<SkippedSample> Skipped { get; private init; } = [];
+
     /// <summary>The row label of a group: <c>overall</c> for all images, else the lesion type.</summary>
     /// <param name="group">The group.</param>
     /// <returns>The label.</returns>
@@ -74,6 +77,23 @@ public sealed class EvaluationReport
         return new EvaluationReport(description, aggregation, rows, sorted);
     }
 
+    /// <summary>Summarises records and lists the samples skipped as unusable.</summary>
+    /// <param name="description">What was evaluated.</param>
+    /// <param name="records">One record per usable image; at least one.</param>
+    /// <param name="bootstrap">The bootstrap options.</param>
+    /// <param name="skipped">The samples skipped, with their reasons.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException">No records.</exception>
+    public static EvaluationReport Create(RunDescription description, IReadOnlyList<EvaluationRecord> records, BootstrapOptions bootstrap, IReadOnlyList<SkippedSample> skipped)
+    {
+        ArgumentNullException.ThrowIfNull(skipped);
+        EvaluationReport report = Create(description, records, bootstrap);
+        return skipped.Count == 0 ? report : new EvaluationReport(report.Description, report.Aggregation, report.Rows, report.Records)
+        {
+            Skipped = [.. skipped.OrderBy(s => s.ImageId, StringComparer.Ordinal)],
+        };
+    }
+
     /// <summary>Rebuilds the report of an earlier run (or merge) from its folder's <c>run.json</c> and <c>records.jsonl</c>.</summary>
     /// <param name="folder">The run's output folder.</param>
     /// <param name="bootstrap">The bootstrap options.</param>
@@ -92,7 +112,7 @@ public sealed class EvaluationReport
 
         // A resumed run may hold an id twice only if two processes shared the folder; the last line wins.
         List<EvaluationRecord> unique = [.. records.GroupBy(r => r.ImageId, StringComparer.Ordinal).Select(g => g.Last())];
-        return Create(description, unique, bootstrap);
+        return Create(description, unique, bootstrap, SkippedSamplesFile.Read(folder));
     }
 
     /// <summary>The report group of a record: its lesion type, or <see cref="UnknownGroup"/>.</summary>

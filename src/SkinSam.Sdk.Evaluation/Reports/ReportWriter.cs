@@ -89,6 +89,17 @@ public static class ReportWriter
             }
         }
 
+        foreach (EvaluationReport r in reports.Where(r => r.Skipped.Count > 0))
+        {
+            md.Append(Invariant, $"\n## Skipped samples{(several ? $" ({r.Description.Label})" : string.Empty)}\n\n");
+            md.Append(Invariant, $"{r.Skipped.Count} sample(s) could not be used and are not in the table above (evaluate --skip-invalid).\n\n");
+            md.Append("| Image id | Problem | Reason |\n|---|---|---|\n");
+            foreach (SkippedSample s in r.Skipped)
+            {
+                md.Append(Invariant, $"| {MarkdownCell(s.ImageId)} | {s.Problem} | {MarkdownCell(s.Reason)} |\n");
+            }
+        }
+
         return md.ToString();
     }
 
@@ -132,7 +143,7 @@ public static class ReportWriter
     public static string ToJson(IReadOnlyList<EvaluationReport> reports)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        var runs = reports.Select(r => new Dictionary<string, object?>
+        var runs = reports.Select(r => AddSkipped(r, new Dictionary<string, object?>
         {
             ["model"] = r.Description.Model,
             ["prompt"] = r.Description.Prompt,
@@ -161,7 +172,7 @@ public static class ReportWriter
 
                 return row;
             }).ToList(),
-        }).ToList();
+        })).ToList();
         var options = new JsonSerializerOptions
         {
             WriteIndented = true,
@@ -169,6 +180,19 @@ public static class ReportWriter
         };
         return JsonSerializer.Serialize(new Dictionary<string, object> { ["runs"] = runs }, options) + "\n";
     }
+
+    /// <summary>Adds <c>"skipped"</c> only when samples were skipped, so reports of runs without any stay as they were.</summary>
+    private static Dictionary<string, object?> AddSkipped(EvaluationReport report, Dictionary<string, object?> run)
+    {
+        if (report.Skipped.Count > 0)
+        {
+            run["skipped"] = report.Skipped.Select(s => new Dictionary<string, object?> { ["image_id"] = s.ImageId, ["problem"] = s.Problem, ["reason"] = s.Reason }).ToList();
+        }
+
+        return run;
+    }
+
+    private static string MarkdownCell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
 
     private static MetricSummary[] Metrics(GroupMetricSummary g) =>
         [g.PixelAccuracy, g.Dice, g.IoU, g.Precision, g.Sensitivity, g.Specificity, g.HausdorffDistance95, g.AverageSymmetricSurfaceDistance];

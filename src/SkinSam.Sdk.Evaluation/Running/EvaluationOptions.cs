@@ -31,6 +31,13 @@ public sealed class EvaluationOptions
     /// <summary>How many best and how many worst cases to draw as overlays. Default: 3.</summary>
     public int ExampleCount { get; init; } = 3;
 
+    /// <summary>
+    /// Record an unusable sample (a missing or wrong-size mask, an undecodable image, an empty ground truth: a
+    /// <see cref="Datasets.DatasetException"/>) in <c>skipped.jsonl</c> and the report, with its reason, and go on.
+    /// Default: false, so the first such sample stops the run.
+    /// </summary>
+    public bool SkipInvalid { get; init; }
+
     /// <summary>How decodes choose their mask; null for the model's defaults.</summary>
     public DecodeOptions? Decode { get; init; }
 

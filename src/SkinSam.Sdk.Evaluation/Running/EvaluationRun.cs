@@ -8,4 +8,8 @@ namespace SkinSam.Sdk.Evaluation.Running;
 /// <param name="Records">One record per image, sorted by id.</param>
 /// <param name="Report">The aggregated report.</param>
 /// <param name="Resumed">Images taken from an earlier run's records rather than evaluated now.</param>
-public sealed record EvaluationRun(string OutputFolder, RunDescription Description, IReadOnlyList<EvaluationRecord> Records, EvaluationReport Report, int Resumed);
+public sealed record EvaluationRun(string OutputFolder, RunDescription Description, IReadOnlyList<EvaluationRecord> Records, EvaluationReport Report, int Resumed)
+{
+    /// <summary>The samples skipped as unusable (<see cref="EvaluationOptions.SkipInvalid"/>), sorted by id; empty otherwise.</summary>
+    public IReadOnlyList<SkippedSample> Skipped { get; init; } = [];
+}

@@ -20,7 +20,8 @@ namespace SkinSam.Sdk.Evaluation.Running;
 /// For a <see cref="ShapeBaselineModel"/> the image's pixels are never decoded: its size is read from the file header
 /// (ImageSharp <c>Identify</c>), which is what the baseline needs. Any error (a missing mask, a mask of the wrong size, a
 /// non-binary mask, a model failure) stops the run with the image named; records already written are kept, so a rerun
-/// resumes after the fix.
+/// resumes after the fix. With <see cref="EvaluationOptions.SkipInvalid"/> an unusable sample (any
+/// <see cref="DatasetException"/>) is listed in <c>skipped.jsonl</c> and the report instead, and the run goes on.
 /// </remarks>
 public sealed class EvaluationRunner
 {
@@ -112,12 +113,31 @@ public sealed class EvaluationRunner
         AtomicFile.DeleteStaleTemporaries(Path.Combine(outputFolder, "plots"));
 
         var fresh = new System.Collections.Concurrent.ConcurrentDictionary<string, EvaluationRecord>(StringComparer.Ordinal);
+        var skipped = new System.Collections.Concurrent.ConcurrentDictionary<string, SkippedSample>(StringComparer.Ordinal);
         using (var appender = new RecordAppender(recordsPath))
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(todo, parallel, (sample, ct) =>
             {
-                EvaluationRecord record = EvaluateOne(sample, outputFolder, ct);
+                EvaluationRecord record;
+                try
+                {
+                    record = EvaluateOne(sample, outputFolder, ct);
+                }
+                catch (DatasetException ex) when (_options.SkipInvalid)
+                {
+                    skipped[sample.Id] = new SkippedSample
+                    {
+                        ImageId = sample.Id,
+                        Problem = ex.Problem.ToString(),
+                        Reason = ex.Message,
+                        ImagePath = sample.ImagePath,
+                        MaskPath = sample.MaskPath,
+                    };
+                    progress?.Report(new EvaluationProgress(Interlocked.Increment(ref completed), samples.Count, resumed, sample.Id));
+                    return ValueTask.CompletedTask;
+                }
+
                 appender.Append(record);
                 fresh[sample.Id] = record;
                 int now = Interlocked.Increment(ref completed);
@@ -126,10 +146,17 @@ public sealed class EvaluationRunner
             }).ConfigureAwait(false);
         }
 
-        List<EvaluationRecord> records = [.. samples.Select(s => fresh.TryGetValue(s.Id, out EvaluationRecord? r) ? r : done[s.Id])];
-        EvaluationReport report = EvaluationReport.Create(description, records, _options.Bootstrap);
+        List<EvaluationRecord> records = [.. samples.Where(s => !skipped.ContainsKey(s.Id)).Select(s => fresh.TryGetValue(s.Id, out EvaluationRecord? r) ? r : done[s.Id])];
+        List<SkippedSample> skippedList = [.. skipped.Values.OrderBy(s => s.ImageId, StringComparer.Ordinal)];
+        SkippedSamplesFile.Write(outputFolder, skippedList);
+        if (records.Count == 0 && skippedList.Count > 0)
+        {
+            throw new DatasetException($"{_dataset.Name}: expected at least one usable sample to report on; got none ({skippedList.Count} skipped as unusable, listed in {Path.Combine(outputFolder, SkippedSamplesFile.FileName)}).");
+        }
+
+        EvaluationReport report = EvaluationReport.Create(description, records, _options.Bootstrap, skippedList);
         ReportWriter.WriteAll(outputFolder, [report], _options.WritePlots ? _options.ExampleCount : -1);
-        return new EvaluationRun(outputFolder, description, records, report, resumed);
+        return new EvaluationRun(outputFolder, description, records, report, resumed) { Skipped = skippedList };
     }
 
     /// <summary>Evaluates one sample without writing records (masks are written when asked for).</summary>
@@ -151,6 +178,11 @@ public sealed class EvaluationRunner
         }
         else
         {
+            if (!File.Exists(sample.ImagePath))
+            {
+                throw new DatasetException(DatasetProblem.MissingFile, sample.ImagePath, "expected an image file; got no such file.");
+            }
+
             ImageBuffer image;
             try
             {
@@ -159,6 +191,10 @@ public sealed class EvaluationRunner
             catch (ImageDecodeException ex)
             {
                 throw new DatasetException(DatasetProblem.UnreadableFile, sample.ImagePath, ex.Message, ex);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DatasetException(DatasetProblem.UnreadableFile, sample.ImagePath, $"expected a readable image file; got {ex.GetType().Name}: {ex.Message}", ex);
             }
 
             truth = GroundTruthFile.Load(sample.MaskPath, image.Width, image.Height);
