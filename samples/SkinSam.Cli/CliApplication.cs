@@ -44,9 +44,10 @@ internal static class CliApplication
         {
             RootCommand root = CreateRootCommand(output);
             parse = root.Parse(args);
-            if (parse.Errors.Count > 0)
+            List<string> errors = [.. parse.Errors.Select(e => e.Message)];
+            if (errors.Count > 0)
             {
-                foreach (string message in parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal))
+                foreach (string message in errors.Distinct(StringComparer.Ordinal))
                 {
                     output.Fail(message);
                 }

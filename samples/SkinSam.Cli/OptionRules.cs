@@ -49,7 +49,7 @@ internal static class OptionRules
     public static void InRange(Option<int> option, int min, int max) =>
         option.Validators.Add(r =>
         {
-            if (r.Tokens.Count > 0 && r.GetValueOrDefault<int>() is var v && (v < min || v > max))
+            if (r.Tokens.Count > 0 && TryGetValue(r, out int v) && (v < min || v > max))
             {
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name}: expected a whole number from {min} to {max}; got {v}."));
             }
@@ -62,7 +62,7 @@ internal static class OptionRules
     public static void InRange(Option<int?> option, int min, int max) =>
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is int v && (v < min || v > max))
+            if (TryGetValue(r, out int? value) && value is int v && (v < min || v > max))
             {
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name}: expected a whole number from {min} to {max}; got {v}."));
             }
@@ -113,5 +113,20 @@ internal static class OptionRules
         }
 
         return Enum.Parse<T>(match);
+    }
+
+    /// <summary>The option's value; false when it does not convert (the parser reports that error itself).</summary>
+    private static bool TryGetValue<T>(OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 }

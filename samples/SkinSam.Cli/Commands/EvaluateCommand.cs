@@ -22,31 +22,32 @@ internal static class EvaluateCommand
     public static Command Create(CliOutput output)
     {
         var common = new CommonOptions();
-        var data = new Option<string?>("--data", "-d") { Description = "The data set folder." };
+        var data = new Option<string?>("--data", "-d") { Description = "The data set folder, e.g. --data ../shared/datasets/ham10000-lowres." };
         var layout = new Option<string>("--layout")
         {
-            Description = "Data set layout: " + string.Join(", ", DatasetReaders.LayoutNames) + ". Default: ham10000.",
+            Description = "Data set layout: " + string.Join(", ", DatasetReaders.LayoutNames) + ", e.g. --layout ph2. Default: ham10000.",
             DefaultValueFactory = _ => "ham10000",
         };
         var maskPattern = new Option<string?>("--mask-pattern") { Description = "For --layout folders (DIR/images, DIR/masks): mask file name with {id}, e.g. {id}_segmentation.png. Default: {id}.png." };
-        var baseline = new Option<string?>("--baseline") { Description = "Evaluate a baseline instead of a model: ellipse (inscribed in the prompt box) or box (the filled box)." };
+        var baseline = new Option<string?>("--baseline") { Description = "Evaluate a baseline instead of a model: ellipse (inscribed in the prompt box) or box (the filled box), e.g. --baseline ellipse." };
         var prompt = new Option<string>("--prompt", "-p")
         {
-            Description = "Prompt strategy: box, box-jitter, center, points:K, none. Default: box-jitter.",
+            Description = "Prompt strategy: box, box-jitter, center, points:K, none, e.g. --prompt points:3. Default: box-jitter.",
             DefaultValueFactory = _ => "box-jitter",
         };
-        var outOption = new Option<string>("--out", "-o") { Description = "Output folder (records.jsonl, report.md/csv/json, plots/). Default: results.", DefaultValueFactory = _ => "results" };
-        var saveMasks = new Option<bool>("--save-masks") { Description = "Also write each predicted mask to OUT/masks/<image_id>.png (0/255, original size)." };
+        var outOption = new Option<string>("--out", "-o") { Description = "Output folder (records.jsonl, skipped.jsonl, report.md/csv/json, plots/), e.g. --out results/tiny-box. Default: results.", DefaultValueFactory = _ => "results" };
+        var saveMasks = new Option<bool>("--save-masks") { Description = "Also write each predicted mask to OUT/masks/<image_id>.png (0/255, original size), e.g. --save-masks." };
         var shard = new Option<string?>("--shard") { Description = "Evaluate shard k of N (k/N, 0 <= k < N) by a stable hash of the image id; combine shards with 'evaluate merge'." };
-        var ids = new Option<string?>("--ids") { Description = "File of image ids to evaluate, one per line (e.g. a validation split list)." };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the random prompt strategies (box-jitter, points:K). Default: 0.", DefaultValueFactory = _ => 0UL };
-        var parallel = new Option<int?>("--parallel") { Description = "Images in flight at once (bounds memory). Default: the core count for baselines, 1 for models (ONNX Runtime already uses every core)." };
-        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (by id) of the selection." };
+        var ids = new Option<string?>("--ids") { Description = "File of image ids to evaluate, one per line, e.g. --ids models/skinsam-tiny/val_split.txt." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the random prompt strategies (box-jitter, points:K), 0 to 18446744073709551615, e.g. --seed 42. Default: 0.", DefaultValueFactory = _ => 0UL };
+        var parallel = new Option<int?>("--parallel") { Description = "Images in flight at once (bounds memory), 1 to 1024, e.g. --parallel 2. Default: the core count for baselines, 1 for models (ONNX Runtime already uses every core)." };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (by id) of the selection, N >= 1, e.g. --limit 50." };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png, e.g. --no-plots." };
         var skipInvalid = new Option<bool>("--skip-invalid")
         {
             Description = "Record an unusable sample (missing or wrong-size mask, undecodable image, empty ground truth) in skipped.jsonl and the report, with its reason, and go on. Without it the first such sample stops the run. E.g. --skip-invalid.",
         };
+        shard.Description += " E.g. --shard 0/4.";
         OptionRules.InRange(parallel, 1, CommonOptions.MaxThreads);
         OptionRules.InRange(limit, 1, int.MaxValue);
         OptionRules.ParsesWith(layout, t => DatasetReaders.ParseLayout(t));
@@ -60,7 +61,15 @@ internal static class EvaluateCommand
             }
         });
 
-        var command = new Command("evaluate", "Evaluate a model or a baseline on a data set with prompts derived from the ground truth; resumable (rerun into the same --out to continue).");
+        var command = new Command(
+            "evaluate",
+            "Evaluate a model or a baseline on a data set with prompts derived from the ground truth; resumable (rerun into the same --out to continue).\n\n"
+            + "Examples:\n"
+            + "  skinsam evaluate --data ../shared/datasets/ham10000-lowres --model models/skinsam-tiny --prompt box-jitter --out results/tiny\n"
+            + "  skinsam evaluate --data data/ph2 --layout ph2 --baseline ellipse --prompt box --out results/ellipse --no-plots\n"
+            + "  skinsam evaluate --data data/isic2018 --layout folders --mask-pattern {id}_segmentation.png --skip-invalid --limit 100 --out results/isic\n"
+            + "  skinsam evaluate --data data/ham --ids val_split.txt --shard 0/4 --seed 7 --parallel 2 --save-masks --threads 2 --out results/shard0\n\n"
+            + "Exit codes: 0 report written, 1 the run stopped at a sample (records so far kept; rerun to resume, or --skip-invalid), 2 usage error, 3 model error, 130 cancelled.");
         command.Options.Add(data);
         command.Options.Add(layout);
         command.Options.Add(maskPattern);
@@ -108,9 +117,15 @@ internal static class EvaluateCommand
     private static Command CreateMerge(CliOutput output)
     {
         var inputs = new Argument<string[]>("runs") { Description = "Output folders of earlier runs (e.g. one per shard).", Arity = ArgumentArity.OneOrMore };
-        var outOption = new Option<string>("--out", "-o") { Description = "Output folder of the merged run.", Required = true };
-        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png." };
-        var merge = new Command("merge", "Combine the records of several runs of the same model, data set, prompt and seed (e.g. shards) into one report.");
+        var outOption = new Option<string>("--out", "-o") { Description = "Output folder of the merged run, e.g. --out results/merged.", Required = true };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png, e.g. --no-plots." };
+        var merge = new Command(
+            "merge",
+            "Combine the records of several runs of the same model, data set, prompt and seed (e.g. shards) into one report.\n\n"
+            + "Examples:\n"
+            + "  skinsam evaluate merge results/shard0 results/shard1 results/shard2 results/shard3 --out results/merged\n"
+            + "  skinsam evaluate merge results/shard* --out results/merged --no-plots\n\n"
+            + "Exit codes: 0 merged, 1 the runs cannot be merged, 2 usage error.");
         merge.Arguments.Add(inputs);
         merge.Options.Add(outOption);
         merge.Options.Add(noPlots);
@@ -119,6 +134,7 @@ internal static class EvaluateCommand
             try
             {
                 var watch = Stopwatch.StartNew();
+                RequireRunFolders(result.GetValue(inputs) ?? []);
                 EvaluationRun run = EvaluationMerge.Merge(result.GetValue(inputs) ?? [], result.GetValue(outOption)!, exampleCount: result.GetValue(noPlots) ? -1 : 3);
                 PrintSummary(output, run, watch.Elapsed);
                 return Task.FromResult(ExitCodes.Success);
@@ -135,14 +151,20 @@ internal static class EvaluateCommand
     private static Command CreateCompare(CliOutput output)
     {
         var inputs = new Argument<string[]>("runs") { Description = "Output folders of finished runs (different models or prompts).", Arity = ArgumentArity.OneOrMore };
-        var outOption = new Option<string>("--out", "-o") { Description = "Output folder for the side-by-side report.md, report.csv, report.json and plots.", Required = true };
-        var compare = new Command("compare", "Write one report with several runs side by side (rows per lesion type, one per run).");
+        var outOption = new Option<string>("--out", "-o") { Description = "Output folder for the side-by-side report.md, report.csv, report.json and plots, e.g. --out results/compare.", Required = true };
+        var compare = new Command(
+            "compare",
+            "Write one report with several runs side by side (rows per lesion type, one per run).\n\n"
+            + "Examples:\n"
+            + "  skinsam evaluate compare results/tiny results/ellipse --out results/compare\n\n"
+            + "Exit codes: 0 written, 1 a run cannot be read, 2 usage error.");
         compare.Arguments.Add(inputs);
         compare.Options.Add(outOption);
         compare.SetAction((result, _) =>
         {
             try
             {
+                RequireRunFolders(result.GetValue(inputs) ?? []);
                 var reports = (result.GetValue(inputs) ?? []).Select(f => SkinSam.Sdk.Evaluation.Reports.EvaluationReport.Read(f, BootstrapOptions.Default)).ToList();
                 SkinSam.Sdk.Evaluation.Reports.ReportWriter.WriteAll(result.GetValue(outOption)!, reports, exampleCount: 0);
                 output.Out.WriteLine($"report: {Path.Combine(result.GetValue(outOption)!, "report.md")}");
@@ -167,6 +189,11 @@ internal static class EvaluateCommand
             if (string.IsNullOrWhiteSpace(s.Data))
             {
                 throw new FormatException("expected --data DIR (the data set folder); got none.");
+            }
+
+            if (!Directory.Exists(s.Data))
+            {
+                throw new FormatException($"--data: expected a data set folder; got '{s.Data}', which {(File.Exists(s.Data) ? "is a file" : "does not exist")}.");
             }
 
             if (s.Baseline is not null && s.ModelGiven)
@@ -271,6 +298,14 @@ internal static class EvaluateCommand
                 output.Error.WriteLine($"records so far are kept in {Path.Combine(s.Output, RecordsFile.FileName)}; rerun to resume.");
                 return ExitCodes.PartialFailure;
             }
+        }
+    }
+
+    private static void RequireRunFolders(string[] folders)
+    {
+        foreach (string folder in folders.Where(f => !Directory.Exists(f)))
+        {
+            throw new CliUsageException($"expected the output folder of an earlier evaluate run; got '{folder}', which {(File.Exists(folder) ? "is a file" : "does not exist")}.");
         }
     }
 

@@ -38,7 +38,7 @@ internal static class SegmentCommand
         {
             Description = "Prompts per image from a JSON Lines file instead of IMAGE arguments and --box/--point: one object per line, "
                 + "{\"image\": \"lesion.jpg\", \"boxes\": [[x0,y0,x1,y1], ...], \"points\": [[x,y], [x,y,label], ...]}; image is relative to the file's folder, boxes and points are optional. "
-                + "E.g. --prompts prompts.jsonl.",
+                + "e.g. --prompts prompts.jsonl.",
         };
         var outDir = new Option<string>("--out", "-o")
         {
