@@ -45,9 +45,9 @@ internal static class EvaluateCommand
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png, e.g. --no-plots." };
         var skipInvalid = new Option<bool>("--skip-invalid")
         {
-            Description = "Record an unusable sample (missing or wrong-size mask, undecodable image, empty ground truth) in skipped.jsonl and the report, with its reason, and go on. Without it the first such sample stops the run. E.g. --skip-invalid.",
+            Description = "Record an unusable sample (missing or wrong-size mask, undecodable image, empty ground truth) in skipped.jsonl and the report, with its reason, and go on, e.g. --skip-invalid. Without it the first such sample stops the run.",
         };
-        shard.Description += " E.g. --shard 0/4.";
+        shard.Description += " e.g. --shard 0/4.";
         OptionRules.InRange(parallel, 1, CommonOptions.MaxThreads);
         OptionRules.InRange(limit, 1, int.MaxValue);
         OptionRules.ParsesWith(layout, t => DatasetReaders.ParseLayout(t));
