@@ -51,6 +51,10 @@ internal static class InputFiles
 
                 AddFound(Directory.EnumerateFiles(dir, pattern));
             }
+            else if (File.Exists(arg) && Dangling(arg) is { } dangling)
+            {
+                throw new CliUsageException($"expected an image file, folder or glob; got '{arg}', {dangling}.");
+            }
             else if (File.Exists(arg))
             {
                 if (OutputNames.IsOwnOutput(arg))
@@ -87,6 +91,20 @@ internal static class InputFiles
         }
 
         return result;
+    }
+
+    /// <summary>Why a symbolic link leads to no file (it dangles, or loops); null for a file or a link that resolves.</summary>
+    private static string? Dangling(string path)
+    {
+        try
+        {
+            FileSystemInfo? target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
+            return target is null || target.Exists ? null : $"a symbolic link to '{target.FullName}', which does not exist";
+        }
+        catch (IOException ex)
+        {
+            return $"a symbolic link that cannot be followed ({ex.Message})";
+        }
     }
 
     /// <summary>True when the file has an image extension skinsam reads.</summary>

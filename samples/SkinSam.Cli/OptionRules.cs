@@ -10,7 +10,7 @@ namespace SkinSam.Cli;
 /// </summary>
 internal static class OptionRules
 {
-    /// <summary>Refuses an empty or blank value for every option and argument of the tree (e.g. <c>--out ""</c>).</summary>
+    /// <summary>Refuses an empty or blank value, or one with a NUL character, for every option and argument of the tree (e.g. <c>--out ""</c>).</summary>
     /// <param name="command">The root of the tree.</param>
     public static void RefuseEmptyValues(Command command)
     {
@@ -22,6 +22,10 @@ internal static class OptionRules
                 {
                     r.AddError($"{option.Name}: expected a value; got an empty one.");
                 }
+                else if (r.Tokens.Any(t => t.Value.Contains('\0', StringComparison.Ordinal)))
+                {
+                    r.AddError($"{option.Name}: expected a value without NUL characters; got one with.");
+                }
             });
         }
 
@@ -32,6 +36,10 @@ internal static class OptionRules
                 if (r.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
                 {
                     r.AddError($"{argument.Name}: expected a path; got an empty one.");
+                }
+                else if (r.Tokens.Any(t => t.Value.Contains('\0', StringComparison.Ordinal)))
+                {
+                    r.AddError($"{argument.Name}: expected a path without NUL characters; got one with.");
                 }
             });
         }

@@ -15,6 +15,11 @@ internal static class PromptSyntax
             throw new FormatException($"--box: expected 4 numbers x0,y0,x1,y1; got {v.Length} in '{text}'.");
         }
 
+        if (!(v[0] < v[2] && v[1] < v[3]))
+        {
+            throw new FormatException($"--box: expected x0 < x1 and y0 < y1 (top-left corner first); got '{text}'.");
+        }
+
         return new PromptBox(v[0], v[1], v[2], v[3]);
     }
 

@@ -95,9 +95,9 @@ internal static class PromptsFile
                 case "boxes":
                     foreach (float[] v in NumberLists(property.Value, where, "boxes"))
                     {
-                        boxes.Add(v.Length == 4
+                        boxes.Add(v.Length == 4 && v[0] < v[2] && v[1] < v[3]
                             ? new PromptBox(v[0], v[1], v[2], v[3])
-                            : throw new CliUsageException($"{where}: expected each box as [x0,y0,x1,y1]; got {v.Length} number(s)."));
+                            : throw new CliUsageException($"{where}: expected each box as [x0,y0,x1,y1] with x0 < x1 and y0 < y1; got [{string.Join(",", v)}]."));
                     }
 
                     break;

@@ -141,8 +141,13 @@ internal static class EvaluateCommand
             }
             catch (Exception ex) when (ex is EvaluationOutputException or ArgumentException or IOException)
             {
+                if (ex is ArgumentException)
+                {
+                    throw new CliUsageException(CliApplication.OneLine(ex));
+                }
+
                 output.Fail(CliApplication.OneLine(ex));
-                return Task.FromResult(ex is ArgumentException ? ExitCodes.UsageError : ExitCodes.PartialFailure);
+                return Task.FromResult(ExitCodes.PartialFailure);
             }
         });
         return merge;
@@ -227,8 +232,7 @@ internal static class EvaluateCommand
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or DatasetException)
         {
-            output.Fail(CliApplication.OneLine(ex));
-            return ExitCodes.UsageError;
+            throw new CliUsageException(CliApplication.OneLine(ex));
         }
 
         ISegmentationModel model;
@@ -238,8 +242,7 @@ internal static class EvaluateCommand
         }
         catch (FormatException ex)
         {
-            output.Fail(CliApplication.OneLine(ex));
-            return ExitCodes.UsageError;
+            throw new CliUsageException(CliApplication.OneLine(ex));
         }
         catch (SkinSamException ex)
         {
@@ -251,8 +254,7 @@ internal static class EvaluateCommand
         {
             if (strategy.Kind == PromptStrategyKind.None && !model.Info.SupportsNoPrompt)
             {
-                output.Error.WriteLine($"error: model '{model.Info.Name}' needs a prompt; choose --prompt box, box-jitter, center or points:K.");
-                return ExitCodes.UsageError;
+                throw new CliUsageException($"model '{model.Info.Name}' needs a prompt; choose --prompt box, box-jitter, center or points:K.");
             }
 
             var runner = new EvaluationRunner(model, reader, options);

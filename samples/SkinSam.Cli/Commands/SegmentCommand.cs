@@ -172,7 +172,7 @@ internal static class SegmentCommand
                     if (written.All(File.Exists))
                     {
                         done++;
-                        output.Out.WriteLine($"{job.Image} -> {written[0]}");
+                        output.Out.WriteLine($"{CliOutput.Display(job.Image)} -> {CliOutput.Display(written[0])}");
                     }
                     else
                     {
@@ -189,7 +189,7 @@ internal static class SegmentCommand
                 }
             }
 
-            output.Out.WriteLine($"done {done}, failed {failed}, skipped {skipped} of {jobs.Count} image(s); outputs in {request.OutDir}");
+            output.Out.WriteLine($"done {done}, failed {failed}, skipped {skipped} of {jobs.Count} image(s); outputs in {CliOutput.Display(request.OutDir)}");
             return failed == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
         }
     }
