@@ -316,7 +316,7 @@ internal static class EvaluateCommand
         GroupMetricSummary all = run.Report.Aggregation.Overall;
         output.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{run.Description.Label}: {all.ImageCount} images ({run.Resumed} resumed) in {elapsed.TotalSeconds:0.0} s"));
+            $"{run.Description.Label}: {all.ImageCount} images ({run.Resumed} resumed{(run.Skipped.Count > 0 ? $", {run.Skipped.Count} skipped as unusable, listed in {SkippedSamplesFile.FileName} and the report" : string.Empty)}) in {elapsed.TotalSeconds:0.0} s"));
         output.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"overall: pixel accuracy {all.PixelAccuracy.Mean:0.0000}  Dice {all.Dice.Mean:0.0000} [{all.Dice.ConfidenceLower:0.0000}, {all.Dice.ConfidenceUpper:0.0000}]  IoU {all.IoU.Mean:0.0000}  HD95 {all.HausdorffDistance95.Mean:0.00} px"));
