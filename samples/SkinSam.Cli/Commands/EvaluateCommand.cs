@@ -229,6 +229,7 @@ internal static class EvaluateCommand
                 MaxDegreeOfParallelism = s.Parallel ?? (s.Baseline is not null ? Environment.ProcessorCount : 1),
             };
             options.Validate();
+            OutputFolder.Prepare(s.Output);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or DatasetException)
         {
