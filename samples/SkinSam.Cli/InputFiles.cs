@@ -38,7 +38,7 @@ internal static class InputFiles
         {
             if (Directory.Exists(arg))
             {
-                AddFound(Directory.EnumerateFiles(arg));
+                AddFound(List(arg, "*", arg));
             }
             else if (arg.Contains('*', StringComparison.Ordinal) || arg.Contains('?', StringComparison.Ordinal))
             {
@@ -49,7 +49,7 @@ internal static class InputFiles
                     throw new CliUsageException($"expected the folder of glob '{arg}' to exist; got no folder '{dir}'.");
                 }
 
-                AddFound(Directory.EnumerateFiles(dir, pattern));
+                AddFound(List(dir, pattern, arg));
             }
             else if (File.Exists(arg) && Dangling(arg) is { } dangling)
             {
@@ -91,6 +91,19 @@ internal static class InputFiles
         }
 
         return result;
+    }
+
+    /// <summary>The files of a folder, read at once, so a folder that cannot be listed is a usage error naming it.</summary>
+    private static List<string> List(string folder, string pattern, string arg)
+    {
+        try
+        {
+            return [.. Directory.EnumerateFiles(folder, pattern)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"expected a folder of images that can be listed; got '{arg}': {ex.Message}");
+        }
     }
 
     /// <summary>Why a symbolic link leads to no file (it dangles, or loops); null for a file or a link that resolves.</summary>

@@ -37,6 +37,17 @@ public sealed class FileSystemFaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Segment_FolderWithoutPermissions_ExitsTwoForOthersAndIsListedByRoot()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_work, "locked-folder")).FullName;
+        File.Copy(CliRun.Image, Path.Combine(folder, "a.jpg"));
+        File.SetUnixFileMode(folder, UnixFileMode.None);
+        CliRun run = await Segment(folder);
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        run.AssertExit(FileSystemFaults.IsRoot ? 0 : 2, "chmod 000 folder");
+    }
+
+    [Fact]
     public async Task Segment_PipeAsInput_RefusedWithoutOpeningIt()
     {
         string pipe = Path.Combine(_work, "pipe.jpg");
