@@ -76,6 +76,14 @@ internal static class CliApplication
             stderr.WriteLine(UsageHint(parse));
             return ExitCodes.UsageError;
         }
+        catch (FormatException ex)
+        {
+            // Text from the command line (an option value, a prompt) in the wrong form, found by a command rather than
+            // by the parser: still a usage error.
+            output.Fail(OneLine(ex));
+            stderr.WriteLine(UsageHint(parse));
+            return ExitCodes.UsageError;
+        }
         catch (Exception ex) when (ex is ModelLoadException or ExecutionProviderException)
         {
             output.Fail(ex.Message);

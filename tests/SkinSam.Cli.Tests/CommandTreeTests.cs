@@ -138,7 +138,7 @@ public sealed class CommandTreeTests(ITestOutputHelper output) : IDisposable
         foreach ((string path, Option option) in options)
         {
             Assert.False(string.IsNullOrWhiteSpace(option.Description), $"'{path} {option.Name}' has no description");
-            Assert.Contains("e.g.", option.Description, StringComparison.Ordinal);
+            Assert.Contains("e.g.", option.Description, StringComparison.OrdinalIgnoreCase);
         }
     }
 
