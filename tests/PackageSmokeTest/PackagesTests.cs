@@ -11,8 +11,8 @@ namespace SkinSam.Sdk.PackageSmokeTest;
 /// <summary>
 /// Packs SkinSam.Sdk and SkinSam.Sdk.ImageSharp into a temporary local feed, builds a fresh console app that references them
 /// (and Microsoft.ML.OnnxRuntime) from that feed, runs it on the sam-tiny fixture and a sample image, and compares its output
-/// with the same segmentation done in this process through project references. Slow (pack, restore, build): filter it out
-/// with <c>--filter Category!=Packaging</c>.
+/// with the same segmentation done in this process through project references. Slow (pack, restore, build): Category=Long, left out of the default
+/// <c>dotnet test</c> (tests/Directory.Build.props) and run by .ci/run in its own step.
 /// </summary>
 public sealed partial class PackagesTests(ITestOutputHelper output)
 {
@@ -21,6 +21,7 @@ public sealed partial class PackagesTests(ITestOutputHelper output)
 
     [Fact]
     [Trait("Category", "Packaging")]
+    [Trait("Category", "Long")]
     public void PackedLibraries_FreshConsoleApp_SegmentsLikeTheProjectReferences()
     {
         string root = FindRepositoryRoot();
