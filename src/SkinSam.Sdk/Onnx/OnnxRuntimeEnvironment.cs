@@ -66,7 +66,8 @@ internal static class OnnxRuntimeEnvironment
         string what = cause is EntryPointNotFoundException
             ? "a native ONNX Runtime library whose version matches Microsoft.ML.OnnxRuntime.Managed"
             : "the native ONNX Runtime library (onnxruntime)";
-        string firstLine = cause.Message.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim();
+        // The runtime's message goes on with a probe list, one path a line: its first line says enough.
+        string firstLine = cause.Message.ReplaceLineEndings("\n").Split('\n', 2)[0].TrimEnd(' ', ':', '.') + ".";
         return $"Expected {what} to load; got {cause.GetType().Name}: {firstLine} " +
             $"SkinSam.Sdk references only the managed ONNX Runtime API: add the package reference {CpuPackage} (CPU) or " +
             $"{GpuPackage} (CUDA) to the application, at the version of Microsoft.ML.OnnxRuntime.Managed it uses.";
