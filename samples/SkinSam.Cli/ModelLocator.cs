@@ -1,16 +1,21 @@
+using SkinSam.Models;
+
 namespace SkinSam.Cli;
 
-/// <summary>Finds the default model folder: <c>models/skinsam-tiny</c> beside the tool, else under the current folder.</summary>
+/// <summary>
+/// Finds the default model folder: the one the SkinSam.Models.SkinSamTiny package puts beside the tool
+/// (<see cref="SkinSamModels.DefaultModelFolder"/>), else <c>models/skinsam-tiny</c> under the current folder.
+/// </summary>
 internal static class ModelLocator
 {
-    public const string DefaultModelName = "skinsam-tiny";
+    public const string DefaultModelName = SkinSamModels.DefaultModelName;
 
     public static string DefaultModelFolder()
     {
-        string besideTool = Path.Combine(AppContext.BaseDirectory, "models", DefaultModelName);
-        if (Directory.Exists(besideTool))
+        string shipped = SkinSamModels.DefaultModelFolder;
+        if (Directory.Exists(shipped))
         {
-            return besideTool;
+            return shipped;
         }
 
         return Path.Combine(Directory.GetCurrentDirectory(), "models", DefaultModelName);

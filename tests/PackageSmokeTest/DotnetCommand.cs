@@ -6,9 +6,16 @@ namespace SkinSam.Sdk.PackageSmokeTest;
 /// <summary>Runs the <c>dotnet</c> CLI as a child process with a clean MSBuild environment and captures its output.</summary>
 internal static class DotnetCommand
 {
-    public static (int ExitCode, string Output, TimeSpan Elapsed) Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    /// <summary>The dotnet host running this test (the SDK's, under 'dotnet test'), else the one on the PATH.</summary>
+    public static string HostPath => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    public static (int ExitCode, string Output, TimeSpan Elapsed) Run(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProgram(HostPath, workingDirectory, timeout, arguments);
+
+    /// <summary>Runs any program (an installed tool's command, for one) with the same clean environment.</summary>
+    public static (int ExitCode, string Output, TimeSpan Elapsed) RunProgram(string program, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -30,6 +37,12 @@ internal static class DotnetCommand
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
 
+        // An installed tool's command is an app host: point it at the runtime of the host running the test.
+        if (Path.IsPathRooted(HostPath) && Path.GetDirectoryName(HostPath) is { } dotnetRoot)
+        {
+            info.Environment["DOTNET_ROOT"] = dotnetRoot;
+        }
+
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = info };
@@ -42,7 +55,7 @@ internal static class DotnetCommand
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            return (-1, $"timed out after {timeout}: dotnet {string.Join(' ', arguments)}\n{Snapshot(output)}", stopwatch.Elapsed);
+            return (-1, $"timed out after {timeout}: {program} {string.Join(' ', arguments)}\n{Snapshot(output)}", stopwatch.Elapsed);
         }
 
         process.WaitForExit();

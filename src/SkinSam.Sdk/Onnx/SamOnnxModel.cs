@@ -421,7 +421,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         string encoderPath, string decoderPath, ModelOptions options)
     {
         var attempts = new List<ProviderAttempt>();
-        IReadOnlyCollection<string> available = OrtEnv.Instance().GetAvailableProviders();
+        IReadOnlyCollection<string> available = OnnxRuntimeEnvironment.Instance().GetAvailableProviders();
         var candidates = options.Providers.ToList();
         bool cpuListed = candidates.Any(p => p is BuiltInExecutionProvider { Kind: BuiltInProviderKind.Cpu });
         if (!cpuListed && options.AllowCpuFallback)

@@ -18,6 +18,7 @@ namespace SkinSam.Sdk.Reliability.Tests.Cli;
 /// (records' metrics, saved masks, report.md/csv/json, plots) equal to an uninterrupted run of the same command.
 /// </summary>
 /// <remarks>The data set is generated here in the HAM10000 layout the evaluator reads (it never uses ../shared).</remarks>
+[Trait("Category", "Long")]
 public sealed partial class EvaluateCommandKillResumeTests(ITestOutputHelper output) : IDisposable
 {
     private const int ImageCount = 40;

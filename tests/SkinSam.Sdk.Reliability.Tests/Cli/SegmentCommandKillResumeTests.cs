@@ -13,6 +13,7 @@ namespace SkinSam.Sdk.Reliability.Tests.Cli;
 /// No data lost: <c>skinsam segment</c> killed in the middle of a folder leaves only complete outputs, and a rerun with
 /// <c>--skip-existing</c> finishes the folder with every image's outputs present exactly once.
 /// </summary>
+[Trait("Category", "Long")]
 public sealed class SegmentCommandKillResumeTests(ITestOutputHelper output) : IDisposable
 {
     private const int ImageCount = 40;

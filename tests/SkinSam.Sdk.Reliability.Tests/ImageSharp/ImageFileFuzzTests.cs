@@ -14,6 +14,7 @@ namespace SkinSam.Sdk.Reliability.Tests.ImageSharp;
 /// damage ends in a decoded image or an <see cref="ImageDecodeException"/>, never another exception. The coverage-guided
 /// harness for longer runs is fuzz/SkinSam.Fuzz.
 /// </summary>
+[Trait("Category", "Long")]
 public sealed class ImageFileFuzzTests
 {
     private const int MutantsPerSeed = 700;

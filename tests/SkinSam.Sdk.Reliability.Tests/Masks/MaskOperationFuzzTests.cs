@@ -9,6 +9,7 @@ namespace SkinSam.Sdk.Reliability.Tests.Masks;
 /// Property tests over random masks up to 160 pixels a side, noisy or made of rings with holes: the mask operations never
 /// throw and keep their invariants, and COCO RLE round-trips.
 /// </summary>
+[Trait("Category", "Long")]
 public sealed class MaskOperationFuzzTests
 {
     public static Arbitrary<BinaryMask> Masks() =>

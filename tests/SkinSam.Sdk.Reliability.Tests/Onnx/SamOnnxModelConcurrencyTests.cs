@@ -7,6 +7,7 @@ using SkinSam.Sdk.Prompts;
 namespace SkinSam.Sdk.Reliability.Tests.Onnx;
 
 /// <summary>One model instance under many threads, dispose while calls run, and cancellation in the middle of an encode.</summary>
+[Trait("Category", "Long")]
 public sealed class SamOnnxModelConcurrencyTests
 {
     private const int Tasks = 16;

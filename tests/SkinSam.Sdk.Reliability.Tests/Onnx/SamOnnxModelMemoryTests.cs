@@ -22,6 +22,7 @@ public sealed class ProcessMemoryCollection
 
 /// <summary>Repeated encode and decode do not grow managed or native memory, and every pooled buffer goes back.</summary>
 [Collection(ProcessMemoryCollection.Name)]
+[Trait("Category", "Long")]
 public sealed partial class SamOnnxModelMemoryTests(ITestOutputHelper output)
 {
     // Bounds, documented in docs/errors.md. RSS is read after a full GC and, on glibc, malloc_trim(0), so that

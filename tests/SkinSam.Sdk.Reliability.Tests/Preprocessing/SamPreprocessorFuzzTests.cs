@@ -10,6 +10,7 @@ namespace SkinSam.Sdk.Reliability.Tests.Preprocessing;
 /// Property tests over image sizes 1..2048 a side, every pixel format and padded strides: preprocessing never throws,
 /// writes every element, keeps values in the normalised range and leaves exact zeros in the padding.
 /// </summary>
+[Trait("Category", "Long")]
 public sealed class SamPreprocessorFuzzTests
 {
     private const int MaxSide = 2048;

@@ -9,6 +9,7 @@ namespace SkinSam.Sdk.Reliability.Tests.Prompts;
 /// Property tests over random prompts: the only failure a bad prompt may cause is <see cref="InvalidPromptException"/>,
 /// and a prompt that passes validation decodes.
 /// </summary>
+[Trait("Category", "Long")]
 public sealed class SegmentationPromptFuzzTests
 {
     private const int DecodeWidth = 40;
