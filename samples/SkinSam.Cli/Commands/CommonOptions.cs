@@ -10,11 +10,13 @@ internal sealed class CommonOptions
     public Option<string?> Model { get; } = new("--model", "-m")
     {
         Description = "Model folder (encoder.onnx, decoder.onnx, model.json), e.g. --model models/skinsam-tiny. Default: the shipped SkinSAM-Tiny model.",
+        HelpName = "DIR",
     };
 
     public Option<string> Provider { get; } = new("--provider")
     {
-        Description = "Execution providers in order of preference: cpu, cuda[:N], tensorrt[:N], directml[:N], coreml, openvino[:DEVICE], rocm[:N], comma-separated, e.g. --provider cuda,cpu. Default: cpu.",
+        Description = "Execution providers in order of preference: cpu, cuda[:N], tensorrt[:N], directml[:N], coreml, openvino[:DEVICE], rocm[:N], comma-separated, e.g. --provider cuda,cpu.",
+        HelpName = "LIST",
         DefaultValueFactory = _ => "cpu",
     };
 
@@ -25,7 +27,8 @@ internal sealed class CommonOptions
 
     public Option<int> Threads { get; } = new("--threads")
     {
-        Description = "Intra-op threads for ONNX Runtime, 0 to 1024; 0 lets it choose (one per physical core), e.g. --threads 4. Default: 0.",
+        Description = "Intra-op threads for ONNX Runtime, 0 to 1024; 0 lets it choose (one per physical core), e.g. --threads 4.",
+        HelpName = "N",
         DefaultValueFactory = _ => 0,
     };
 

@@ -25,21 +25,21 @@ internal static class EvaluateCommand
         var data = new Option<string?>("--data", "-d") { Description = "The data set folder, e.g. --data ../shared/datasets/ham10000-lowres." };
         var layout = new Option<string>("--layout")
         {
-            Description = "Data set layout: " + string.Join(", ", DatasetReaders.LayoutNames) + ", e.g. --layout ph2. Default: ham10000.",
+            Description = "Data set layout: " + string.Join(", ", DatasetReaders.LayoutNames) + ", e.g. --layout ph2.",
             DefaultValueFactory = _ => "ham10000",
         };
         var maskPattern = new Option<string?>("--mask-pattern") { Description = "For --layout folders (DIR/images, DIR/masks): mask file name with {id}, e.g. {id}_segmentation.png. Default: {id}.png." };
         var baseline = new Option<string?>("--baseline") { Description = "Evaluate a baseline instead of a model: ellipse (inscribed in the prompt box) or box (the filled box), e.g. --baseline ellipse." };
         var prompt = new Option<string>("--prompt", "-p")
         {
-            Description = "Prompt strategy: box, box-jitter, center, points:K, none, e.g. --prompt points:3. Default: box-jitter.",
+            Description = "Prompt strategy: box, box-jitter, center, points:K, none, e.g. --prompt points:3.",
             DefaultValueFactory = _ => "box-jitter",
         };
-        var outOption = new Option<string>("--out", "-o") { Description = "Output folder (records.jsonl, skipped.jsonl, report.md/csv/json, plots/), e.g. --out results/tiny-box. Default: results.", DefaultValueFactory = _ => "results" };
+        var outOption = new Option<string>("--out", "-o") { Description = "Output folder (records.jsonl, skipped.jsonl, report.md/csv/json, plots/), e.g. --out results/tiny-box.", DefaultValueFactory = _ => "results" };
         var saveMasks = new Option<bool>("--save-masks") { Description = "Also write each predicted mask to OUT/masks/<image_id>.png (0/255, original size), e.g. --save-masks." };
         var shard = new Option<string?>("--shard") { Description = "Evaluate shard k of N (k/N, 0 <= k < N) by a stable hash of the image id; combine shards with 'evaluate merge'." };
         var ids = new Option<string?>("--ids") { Description = "File of image ids to evaluate, one per line, e.g. --ids models/skinsam-tiny/val_split.txt." };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the random prompt strategies (box-jitter, points:K), 0 to 18446744073709551615, e.g. --seed 42. Default: 0.", DefaultValueFactory = _ => 0UL };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the random prompt strategies (box-jitter, points:K), 0 to 18446744073709551615, e.g. --seed 42.", DefaultValueFactory = _ => 0UL };
         var parallel = new Option<int?>("--parallel") { Description = "Images in flight at once (bounds memory), 1 to 1024, e.g. --parallel 2. Default: the core count for baselines, 1 for models (ONNX Runtime already uses every core)." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (by id) of the selection, N >= 1, e.g. --limit 50." };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots/*.png, e.g. --no-plots." };

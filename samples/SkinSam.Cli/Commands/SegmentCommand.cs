@@ -26,23 +26,27 @@ internal static class SegmentCommand
         };
         var boxes = new Option<string[]>("--box")
         {
+            HelpName = "x0,y0,x1,y1",
             Description = "Box prompt x0,y0,x1,y1 in image pixels, e.g. --box 30,15,175,140. Repeatable: one mask per box, named STEM.box0.mask.png, STEM.box1.mask.png, ..., and one overlay with every mask.",
             AllowMultipleArgumentsPerToken = false,
         };
         var points = new Option<string[]>("--point")
         {
+            HelpName = "x,y[,label]",
             Description = "Point prompt x,y[,label] in image pixels; label 1 = lesion (default), 0 = background, e.g. --point 100,75 --point 10,10,0. Repeatable; goes with at most one --box.",
             AllowMultipleArgumentsPerToken = false,
         };
         var prompts = new Option<string?>("--prompts")
         {
+            HelpName = "FILE.jsonl",
             Description = "Prompts per image from a JSON Lines file instead of IMAGE arguments and --box/--point: one object per line, "
                 + "{\"image\": \"lesion.jpg\", \"boxes\": [[x0,y0,x1,y1], ...], \"points\": [[x,y], [x,y,label], ...]}; image is relative to the file's folder, boxes and points are optional. "
                 + "e.g. --prompts prompts.jsonl.",
         };
         var outDir = new Option<string>("--out", "-o")
         {
-            Description = "Output folder for STEM.mask.png, STEM.overlay.png and STEM.json, created when missing, e.g. --out results/. Default: out.",
+            Description = "Output folder for STEM.mask.png, STEM.overlay.png and STEM.json, created when missing, e.g. --out results/.",
+            HelpName = "DIR",
             DefaultValueFactory = _ => "out",
         };
         var skipExisting = new Option<bool>("--skip-existing")
