@@ -9,7 +9,6 @@ using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Postprocessing;
-using SkinSam.Sdk.Preprocessing;
 using SkinSam.Sdk.Prompts;
 
 namespace SkinSam.Sdk.Onnx;
