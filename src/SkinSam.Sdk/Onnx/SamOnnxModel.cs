@@ -40,6 +40,9 @@ public sealed class SamOnnxModel : ISegmentationModel
     private readonly InferenceSession _decoder;
     private readonly SessionOptions _sessionOptions;
     private readonly ModelProfile _profile;
+
+    // True when the decoder's 'masks' output is fetched (first of the outputs): the profile uses it and the export has it.
+    private readonly bool _graphMasks;
     private readonly string[] _encoderInputNames;
     private readonly string[] _encoderOutputNames = [SamContract.EmbeddingsName];
     private readonly string[] _decoderInputNames;
@@ -62,12 +65,12 @@ public sealed class SamOnnxModel : ISegmentationModel
         _tags = [new("model", info.Name), new("provider", info.ExecutionProvider)];
         _profile = ModelProfile.For(info.Preprocessing);
         _encoderInputNames = [info.EncoderVariant == EncoderVariant.InputImageHwc ? SamContract.HwcImageInput : SamContract.ImageInput];
-        bool graphMasks = info.DecoderVariant != DecoderVariant.LowResOnly && _profile.UsesGraphMasks;
+        _graphMasks = info.DecoderVariant != DecoderVariant.LowResOnly && _profile.UsesGraphMasks;
         bool feedsSize = decoder.InputMetadata.ContainsKey(SamContract.OrigImSize);
         _decoderInputNames = feedsSize
             ? [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput, SamContract.OrigImSize]
             : [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput];
-        _decoderOutputNames = graphMasks
+        _decoderOutputNames = _graphMasks
             ? [SamContract.Masks, SamContract.IouPredictions, SamContract.LowResMasks]
             : [SamContract.IouPredictions, SamContract.LowResMasks];
     }
@@ -545,8 +548,7 @@ public sealed class SamOnnxModel : ISegmentationModel
 
     private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, MaskSelection selection, long start)
     {
-        // The profile decided at construction whether the graph's 'masks' output is fetched (then it comes first).
-        bool graphMasks = _decoderOutputNames.Length == 3;
+        bool graphMasks = _graphMasks;
         OrtValue iouValue = outputs[graphMasks ? 1 : 0];
         OrtValue lowResValue = outputs[graphMasks ? 2 : 1];
         ReadOnlySpan<float> iou = iouValue.GetTensorDataAsSpan<float>();
