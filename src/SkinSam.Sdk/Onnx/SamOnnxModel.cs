@@ -21,6 +21,8 @@ namespace SkinSam.Sdk.Onnx;
 /// One instance is safe to use from many threads at once: ONNX Runtime sessions run concurrently and every call
 /// rents its own buffers. Cancellation sets <see cref="RunOptions.Terminate"/> on the running session.
 /// Disposing ends calls still in flight with <see cref="ObjectDisposedException"/>.
+/// What differs between SAM-style and MedSAM-style weights (preprocessing, prompt mapping, postprocessing, default
+/// mask selection) is the model's profile, named by <c>model.json</c>'s <c>preprocessing</c> (<see cref="ModelProfile"/>).
 /// </remarks>
 public sealed class SamOnnxModel : ISegmentationModel
 {
