@@ -41,8 +41,8 @@ internal static class SegmentCommand
         };
         var selection = new Option<MaskSelection>("--selection")
         {
-            Description = "Which candidate mask to keep: OfficialOnnx (default), PredictorFirstMask, HighestPredictedIou.",
-            DefaultValueFactory = _ => MaskSelection.OfficialOnnx,
+            Description = "Which candidate mask to keep: ModelDefault (default: the model profile's rule, OfficialOnnx for sam, PredictorFirstMask for medsam), OfficialOnnx, PredictorFirstMask, HighestPredictedIou.",
+            DefaultValueFactory = _ => MaskSelection.ModelDefault,
         };
 
         var command = new Command("segment", "Segment the lesion in dermoscopic images and write the mask, an overlay and a JSON summary. With no --box or --point the model's no-prompt mode is used.");
