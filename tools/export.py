@@ -59,6 +59,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.checkpoint and not args.out:
         parser.error("--out is required with --checkpoint")
+    if args.single_mask and args.preprocessing == "medsam":
+        parser.error("--single-mask cannot be used with --preprocessing medsam: MedSAM decodes mask 0, while a single-mask "
+                     "decoder chooses inside the graph by the official ONNX rule (the SDK refuses such a model)")
     return args
 
 

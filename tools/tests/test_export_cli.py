@@ -112,3 +112,12 @@ def test_re_export_without_external_data_removes_the_old_data_file(tmp_path, tin
                         parts=("decoder",))
     assert sorted(os.listdir(out)) == ["decoder.onnx", "model.json"]
     onnx.checker.check_model(str(out / "decoder.onnx"))
+
+
+def test_single_mask_with_medsam_preprocessing_is_refused(tmp_path):
+    out = tmp_path / "medsam-single"
+    completed = run_export("--random-init", "tiny", "--single-mask", "--preprocessing", "medsam", "--out", str(out))
+    assert completed.returncode == 2
+    assert "--single-mask cannot be used with --preprocessing medsam" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert not out.exists()

@@ -55,8 +55,8 @@ internal static class SegmentCommand
         };
         var selection = new Option<MaskSelection>("--selection")
         {
-            Description = "Which candidate mask to keep: OfficialOnnx (default), PredictorFirstMask, HighestPredictedIou (names only, any case), e.g. --selection HighestPredictedIou.",
-            DefaultValueFactory = _ => MaskSelection.OfficialOnnx,
+            Description = "Which candidate mask to keep: ModelDefault (default: the model profile's rule, OfficialOnnx for sam, PredictorFirstMask for medsam), OfficialOnnx, PredictorFirstMask, HighestPredictedIou (names only, any case), e.g. --selection HighestPredictedIou.",
+            DefaultValueFactory = _ => MaskSelection.ModelDefault,
             CustomParser = OptionRules.NamedEnum<MaskSelection>,
         };
         OptionRules.ParsesWith(boxes, t => PromptSyntax.ParseBox(t));

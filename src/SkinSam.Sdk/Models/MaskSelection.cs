@@ -7,13 +7,23 @@ public enum MaskSelection
     /// The rule of the official single-mask ONNX export (<c>SamOnnxModel.select_masks</c>): add <c>(N - 2.5) * 1000</c>
     /// to mask 0's predicted IoU, where N counts every row of <c>point_coords</c> (padding point and box corners
     /// included), then take the highest. So a single point or a box alone (N = 2) picks the best of masks 1..3,
-    /// and N >= 3 picks mask 0. This is the default; a single-mask decoder applies it inside the graph.
+    /// and N >= 3 picks mask 0. The default of the SAM profile; a single-mask decoder applies it inside the graph.
     /// </summary>
     OfficialOnnx,
 
-    /// <summary>PyTorch <c>SamPredictor.predict(multimask_output=False)</c>: always mask 0.</summary>
+    /// <summary>
+    /// PyTorch <c>SamPredictor.predict(multimask_output=False)</c>, and MedSAM's inference (the mask decoder with
+    /// <c>multimask_output=False</c>): always mask 0. The default of the MedSAM profile.
+    /// </summary>
     PredictorFirstMask,
 
     /// <summary>The candidate with the highest predicted IoU, over all candidates the decoder returned.</summary>
     HighestPredictedIou,
+
+    /// <summary>
+    /// The rule of the model's profile (<see cref="ModelInfo.DefaultSelection"/>): <see cref="OfficialOnnx"/> for
+    /// <c>"preprocessing": "sam"</c>, <see cref="PredictorFirstMask"/> for <c>"medsam"</c>. The default of
+    /// <see cref="DecodeOptions.Selection"/>; <see cref="SegmentationResult.Selection"/> names the rule it resolved to.
+    /// </summary>
+    ModelDefault,
 }

@@ -30,6 +30,13 @@ public sealed record ModelInfo
     /// <summary>How many masks one decode returns (4 for multimask exports, 1 for single-mask).</summary>
     public int MaskCount { get; init; }
 
+    /// <summary>
+    /// The mask selection rule of the model's profile, what <see cref="MaskSelection.ModelDefault"/> resolves to:
+    /// <see cref="MaskSelection.OfficialOnnx"/> for <c>"preprocessing": "sam"</c>, <see cref="MaskSelection.PredictorFirstMask"/>
+    /// (mask 0, MedSAM's single-mask output) for <c>"medsam"</c>.
+    /// </summary>
+    public MaskSelection DefaultSelection { get; init; } = MaskSelection.OfficialOnnx;
+
     /// <summary>True when the model segments with no prompt at all.</summary>
     public bool SupportsNoPrompt => Manifest.SupportsNoPrompt;
 

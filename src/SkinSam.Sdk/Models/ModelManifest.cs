@@ -28,7 +28,7 @@ public sealed record ModelManifest
     /// <summary>Long side of the encoder frame in pixels (1024 for SAM v1).</summary>
     public int InputSize { get; init; } = 1024;
 
-    /// <summary>Logits above this value are foreground.</summary>
+    /// <summary>Logits above this value are foreground (under the medsam profile: probabilities above <c>sigmoid(MaskThreshold)</c>, 0.5 for 0).</summary>
     public float MaskThreshold { get; init; }
 
     /// <summary>Encoder file name inside the folder.</summary>

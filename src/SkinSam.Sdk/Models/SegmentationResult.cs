@@ -14,10 +14,13 @@ public sealed record SegmentationResult
     /// <summary>The decoder's predicted IoU of the chosen mask.</summary>
     public float PredictedIou { get; init; }
 
-    /// <summary>Stability score of the chosen mask: area(logits &gt; t + 1) / area(logits &gt; t - 1); 0 when no logit is above t - 1 (PyTorch gives NaN there).</summary>
+    /// <summary>
+    /// Stability score of the chosen mask: area(logits &gt; t + 1) / area(logits &gt; t - 1); 0 when no logit is above t - 1 (PyTorch gives NaN there).
+    /// Under the MedSAM profile the same in the logit domain of the resized probabilities: area(p &gt; sigmoid(t + 1)) / area(p &gt; sigmoid(t - 1)).
+    /// </summary>
     public float StabilityScore { get; init; }
 
-    /// <summary>The rule that chose the mask.</summary>
+    /// <summary>The rule that chose the mask (<see cref="MaskSelection.ModelDefault"/> resolved to the profile's rule).</summary>
     public MaskSelection Selection { get; init; }
 
     /// <summary>Foreground pixels of <see cref="Mask"/>.</summary>
@@ -26,7 +29,11 @@ public sealed record SegmentationResult
     /// <summary>Tightest rectangle around <see cref="Mask"/>, or empty.</summary>
     public PixelRect BoundingBox { get; init; }
 
-    /// <summary>Logits of the chosen mask at the original size, when <see cref="DecodeOptions.ReturnLogits"/> was set.</summary>
+    /// <summary>
+    /// The values the chosen mask was thresholded on, at the original size, when <see cref="DecodeOptions.ReturnLogits"/> was set:
+    /// logits under the SAM profile (mask = value &gt; maskThreshold); under the MedSAM profile the sigmoid probabilities after
+    /// MedSAM's one bilinear resize (mask = value &gt; sigmoid(maskThreshold), 0.5).
+    /// </summary>
     public float[]? Logits { get; init; }
 
     /// <summary>Low-resolution (256 x 256) logits of the chosen mask: feed them back as <see cref="Prompts.SegmentationPrompt.MaskInput"/> to refine.</summary>

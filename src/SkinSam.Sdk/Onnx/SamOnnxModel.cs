@@ -9,7 +9,6 @@ using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Postprocessing;
-using SkinSam.Sdk.Preprocessing;
 using SkinSam.Sdk.Prompts;
 
 namespace SkinSam.Sdk.Onnx;
@@ -22,16 +21,16 @@ namespace SkinSam.Sdk.Onnx;
 /// One instance is safe to use from many threads at once: ONNX Runtime sessions run concurrently and every call
 /// rents its own buffers. Cancellation sets <see cref="RunOptions.Terminate"/> on the running session.
 /// Disposing ends calls still in flight with <see cref="ObjectDisposedException"/>.
+/// What differs between SAM-style and MedSAM-style weights (preprocessing, prompt mapping, postprocessing, default
+/// mask selection) is the model's profile, named by <c>model.json</c>'s <c>preprocessing</c> (<see cref="ModelProfile"/>).
 /// </remarks>
 public sealed class SamOnnxModel : ISegmentationModel
 {
     private const int EmbeddingLength = SamContract.EmbeddingChannels * SamContract.EmbeddingSide * SamContract.EmbeddingSide;
-    private const int FrameLength = 3 * SamContract.FrameSize * SamContract.FrameSize;
     private const int LowResLength = SamContract.LowResSide * SamContract.LowResSide;
 
     private static readonly ArrayPool<float> TensorPool = ArrayPool<float>.Create(maxArrayLength: 4 * 1024 * 1024, maxArraysPerBucket: 64);
     private static readonly long[] EmbeddingShape = [1, SamContract.EmbeddingChannels, SamContract.EmbeddingSide, SamContract.EmbeddingSide];
-    private static readonly long[] FrameShape = [1, 3, SamContract.FrameSize, SamContract.FrameSize];
     private static readonly long[] MaskInputShape = [1, 1, SamContract.LowResSide, SamContract.LowResSide];
     private static readonly long[] ScalarShape = [1];
     private static readonly long[] SizeShape = [2];
@@ -42,8 +41,10 @@ public sealed class SamOnnxModel : ISegmentationModel
     private readonly InferenceSession _encoder;
     private readonly InferenceSession _decoder;
     private readonly SessionOptions _sessionOptions;
-    private readonly SamPreprocessor _samPreprocessor = new();
-    private readonly MedSamPreprocessor _medSamPreprocessor = new();
+    private readonly ModelProfile _profile;
+
+    // True when the decoder's 'masks' output is fetched (first of the outputs): the profile uses it and the export has it.
+    private readonly bool _graphMasks;
     private readonly string[] _encoderInputNames;
     private readonly string[] _encoderOutputNames = [SamContract.EmbeddingsName];
     private readonly string[] _decoderInputNames;
@@ -64,15 +65,16 @@ public sealed class SamOnnxModel : ISegmentationModel
         _encoder = encoder;
         _decoder = decoder;
         _tags = [new("model", info.Name), new("provider", info.ExecutionProvider)];
+        _profile = ModelProfile.For(info.Preprocessing);
         _encoderInputNames = [info.EncoderVariant == EncoderVariant.InputImageHwc ? SamContract.HwcImageInput : SamContract.ImageInput];
-        bool lowResOnly = info.DecoderVariant == DecoderVariant.LowResOnly;
+        _graphMasks = info.DecoderVariant != DecoderVariant.LowResOnly && _profile.UsesGraphMasks;
         bool feedsSize = decoder.InputMetadata.ContainsKey(SamContract.OrigImSize);
         _decoderInputNames = feedsSize
             ? [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput, SamContract.OrigImSize]
             : [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput];
-        _decoderOutputNames = lowResOnly
-            ? [SamContract.IouPredictions, SamContract.LowResMasks]
-            : [SamContract.Masks, SamContract.IouPredictions, SamContract.LowResMasks];
+        _decoderOutputNames = _graphMasks
+            ? [SamContract.Masks, SamContract.IouPredictions, SamContract.LowResMasks]
+            : [SamContract.IouPredictions, SamContract.LowResMasks];
     }
 
     /// <inheritdoc/>
@@ -114,22 +116,16 @@ public sealed class SamOnnxModel : ISegmentationModel
             throw new ModelLoadException($"Expected {string.Join(" and ", missing)} in model folder '{full}'; the folder holds: {(held.Length == 0 ? "nothing" : held)}.");
         }
 
-        if (manifest.Preprocessing == PreprocessingProfile.MedSam && manifest.EncoderVariant == EncoderVariant.InputImageHwc)
-        {
-            throw new ModelLoadException($"{manifestPath}: the medsam profile needs an image-nchw encoder (the SDK stretches and min-max scales); got input-image-hwc.");
-        }
+        ModelProfile profile = ModelProfile.For(manifest.Preprocessing);
+        profile.CheckManifest(manifest, manifestPath);
 
         (SessionOptions so, InferenceSession enc, InferenceSession dec, string provider, List<ProviderAttempt> attempts, bool fellBack) =
             CreateSessions(encoderPath, decoderPath, options);
         try
         {
             EncoderVariant ev = SamContract.DetectEncoder(enc, manifest.EncoderVariant, encoderPath);
-            if (manifest.Preprocessing == PreprocessingProfile.MedSam && ev == EncoderVariant.InputImageHwc)
-            {
-                throw new ModelContractException($"{encoderPath}: the medsam profile needs the '{SamContract.ImageInput}' NCHW input; got '{SamContract.HwcImageInput}'.");
-            }
-
             (DecoderVariant dv, int k) = SamContract.DetectDecoder(dec, manifest.DecoderVariant, decoderPath);
+            profile.CheckVariants(ev, dv, encoderPath, decoderPath);
             var info = new ModelInfo
             {
                 Name = manifest.Name,
@@ -139,6 +135,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 EncoderVariant = ev,
                 DecoderVariant = dv,
                 MaskCount = k > 0 ? k : (dv == DecoderVariant.SingleMask ? 1 : 4),
+                DefaultSelection = profile.DefaultSelection,
                 ExecutionProvider = provider,
                 ProviderAttempts = attempts,
                 FellBackToCpu = fellBack,
@@ -169,33 +166,10 @@ public sealed class SamOnnxModel : ISegmentationModel
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int resizedW, resizedH;
-            long[] inputShape;
-            int inputLength;
-            input = RentTensor(FrameLength);
-            if (Info.Preprocessing == PreprocessingProfile.MedSam)
-            {
-                _medSamPreprocessor.Preprocess(image, input.AsSpan(0, FrameLength));
-                (resizedW, resizedH) = (SamContract.FrameSize, SamContract.FrameSize);
-                inputShape = FrameShape;
-                inputLength = FrameLength;
-            }
-            else if (Info.EncoderVariant == EncoderVariant.InputImageHwc)
-            {
-                _samPreprocessor.PreprocessHwc(image, input, out resizedW, out resizedH);
-                inputShape = [resizedH, resizedW, 3];
-                inputLength = resizedW * resizedH * 3;
-            }
-            else
-            {
-                _samPreprocessor.Preprocess(image, input.AsSpan(0, FrameLength));
-                (resizedW, resizedH) = SamPreprocessor.GetResizedSize(image.Width, image.Height, SamContract.FrameSize);
-                inputShape = FrameShape;
-                inputLength = FrameLength;
-            }
-
+            input = RentTensor(ModelProfile.FrameLength);
+            EncoderInput prepared = _profile.Preprocess(image, Info.EncoderVariant ?? EncoderVariant.ImageNchw, input);
             embedding = RentTensor(EmbeddingLength);
-            using (OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputLength), inputShape))
+            using (OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, prepared.Length), prepared.Shape))
             using (OrtValue outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embedding.AsMemory(0, EmbeddingLength), EmbeddingShape))
             {
                 Run(_encoder, _encoderInputNames, [inputValue], _encoderOutputNames, [outputValue], cancellationToken);
@@ -213,7 +187,7 @@ public sealed class SamOnnxModel : ISegmentationModel
 
             SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
             SkinSamInstruments.ImagesProcessed.Add(1, _tags);
-            var result = new ImageEmbedding(this, image.Width, image.Height, resizedW, resizedH, embedding.AsMemory(0, EmbeddingLength), embedding, static a => ReturnTensor(a));
+            var result = new ImageEmbedding(this, image.Width, image.Height, prepared.FrameWidth, prepared.FrameHeight, embedding.AsMemory(0, EmbeddingLength), embedding, static a => ReturnTensor(a));
             embedding = null;
             return result;
         }
@@ -261,7 +235,8 @@ public sealed class SamOnnxModel : ISegmentationModel
                 $"Expected at least one point or a box: model '{Info.Name}' was not trained to segment without a prompt (model.json supportsNoPrompt is false); got an empty prompt.");
         }
 
-        if (Info.DecoderVariant == DecoderVariant.SingleMask && options.Selection != MaskSelection.OfficialOnnx)
+        MaskSelection selection = options.Selection == MaskSelection.ModelDefault ? Info.DefaultSelection : options.Selection;
+        if (Info.DecoderVariant == DecoderVariant.SingleMask && selection != MaskSelection.OfficialOnnx)
         {
             throw new NotSupportedException(
                 $"{Info.Manifest.DecoderFile} is a single-mask export that applies the {nameof(MaskSelection.OfficialOnnx)} rule inside the graph; expected Selection = {nameof(MaskSelection.OfficialOnnx)}; got {options.Selection}. Use a multimask export for other rules.");
@@ -270,7 +245,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         Enter();
         try
         {
-            SegmentationResult result = DecodeCore(embedding, prompt, options, cancellationToken);
+            SegmentationResult result = DecodeCore(embedding, prompt, options, selection, cancellationToken);
             SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds, _tags);
             SkinSamInstruments.PromptsDecoded.Add(1, _tags);
             return result;
@@ -519,14 +494,12 @@ public sealed class SamOnnxModel : ISegmentationModel
         return bad;
     }
 
-    private SegmentationResult DecodeCore(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options, CancellationToken cancellationToken)
+    private SegmentationResult DecodeCore(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options, MaskSelection selection, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         int w = embedding.OriginalWidth;
         int h = embedding.OriginalHeight;
-        bool medSam = Info.Preprocessing == PreprocessingProfile.MedSam;
-        double scaleX = medSam ? SamContract.FrameSize / (double)w : embedding.ResizedWidth / (double)w;
-        double scaleY = medSam ? SamContract.FrameSize / (double)h : embedding.ResizedHeight / (double)h;
+        (double scaleX, double scaleY) = _profile.PromptScale(embedding);
         (float[] coords, float[] labels) = BuildPointInputs(prompt, scaleX, scaleY);
         int rows = labels.Length;
 
@@ -544,7 +517,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             }
 
             float[] hasMask = [prompt.MaskInput is null ? 0f : 1f];
-            float[] origSize = medSam ? [SamContract.FrameSize, SamContract.FrameSize] : [h, w];
+            float[] origSize = _profile.OrigImSize(w, h);
             var inputs = new List<OrtValue>(6);
             try
             {
@@ -559,7 +532,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
-                return BuildResult(outputs, w, h, rows, options, start);
+                return BuildResult(outputs, w, h, rows, options, selection, start);
             }
             finally
             {
@@ -575,11 +548,11 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
     }
 
-    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, long start)
+    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, MaskSelection selection, long start)
     {
-        bool lowResOnly = Info.DecoderVariant == DecoderVariant.LowResOnly;
-        OrtValue iouValue = outputs[lowResOnly ? 0 : 1];
-        OrtValue lowResValue = outputs[lowResOnly ? 1 : 2];
+        bool graphMasks = _graphMasks;
+        OrtValue iouValue = outputs[graphMasks ? 1 : 0];
+        OrtValue lowResValue = outputs[graphMasks ? 2 : 1];
         ReadOnlySpan<float> iou = iouValue.GetTensorDataAsSpan<float>();
         ReadOnlySpan<float> lowRes = lowResValue.GetTensorDataAsSpan<float>();
         int k = iou.Length;
@@ -593,24 +566,21 @@ public sealed class SamOnnxModel : ISegmentationModel
         // candidates the result returns (below), which is all a caller can see.
         CheckFinite(iou, SamContract.IouPredictions, file);
 
-        // Logits at the original size, per candidate: from the graph, or upsampled here.
+        // Logits at the original size, per candidate, when the graph made them.
         ReadOnlySpan<float> fullLogits = default;
-        int fullW = w, fullH = h;
-        if (!lowResOnly)
+        if (graphMasks)
         {
             OrtValue masksValue = outputs[0];
             long[] shape = masksValue.GetTensorTypeAndShape().Shape;
             fullLogits = masksValue.GetTensorDataAsSpan<float>();
-            (fullW, fullH) = Info.Preprocessing == PreprocessingProfile.MedSam ? (SamContract.FrameSize, SamContract.FrameSize) : (w, h);
-            if (shape.Length != 4 || shape[1] != k || shape[2] != fullH || shape[3] != fullW)
+            if (shape.Length != 4 || shape[1] != k || shape[2] != h || shape[3] != w)
             {
-                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [1,{k},{fullH},{fullW}]; got [{string.Join(",", shape)}].");
+                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [1,{k},{h},{w}]; got [{string.Join(",", shape)}].");
             }
         }
 
-        int selected = SelectMask(iou, rows, options.Selection);
-        float threshold = Info.Manifest.MaskThreshold;
-        (float stabilityLow, float stabilityHigh) = StabilityScore.Thresholds(threshold, options.StabilityOffset);
+        int selected = SelectMask(iou, rows, selection);
+        MaskThresholds thresholds = _profile.Thresholds(Info.Manifest.MaskThreshold, options.StabilityOffset);
         var candidates = new List<MaskCandidate>(options.MultimaskOutput ? k : 1);
         MaskCandidate? chosen = null;
         for (int i = 0; i < k; i++)
@@ -624,45 +594,30 @@ public sealed class SamOnnxModel : ISegmentationModel
             float[] lowCopy = GC.AllocateUninitializedArray<float>(LowResLength);
             low.CopyTo(lowCopy);
             CheckFinite(lowCopy, SamContract.LowResMasks, file);
+            ReadOnlySpan<float> graphMask = graphMasks ? fullLogits.Slice(i * w * h, w * h) : default;
             float[]? returned = null;
             float[]? rented = null;
             ReadOnlySpan<float> logits;
-            if (!lowResOnly && fullW == w && fullH == h && !options.ReturnLogits)
+            if (graphMasks && !options.ReturnLogits)
             {
                 // The graph already produced logits at the original size: threshold them in place, no copy.
-                logits = fullLogits.Slice(i * w * h, w * h);
+                logits = graphMask;
             }
             else
             {
                 float[] buffer = options.ReturnLogits ? (returned = GC.AllocateUninitializedArray<float>(w * h)) : (rented = RentTensor(w * h));
                 Span<float> target = buffer.AsSpan(0, w * h);
-                if (lowResOnly && Info.Preprocessing == PreprocessingProfile.MedSam)
-                {
-                    MaskLogitUpsampler.ResizeBilinear(low, SamContract.LowResSide, SamContract.LowResSide, target, w, h);
-                }
-                else if (lowResOnly)
-                {
-                    MaskLogitUpsampler.Upsample(low, w, h, target);
-                }
-                else if (fullW == w && fullH == h)
-                {
-                    fullLogits.Slice(i * w * h, w * h).CopyTo(target);
-                }
-                else
-                {
-                    MaskLogitUpsampler.ResizeBilinear(fullLogits.Slice(i * fullW * fullH, fullW * fullH), fullW, fullH, target, w, h);
-                }
-
+                _profile.WriteMaskValues(low, graphMask, w, h, target);
                 logits = target;
             }
 
             // One pass: the mask (every pixel written), the stability counts and the finiteness check.
             BinaryMask mask = BinaryMask.CreateUninitialized(w, h);
-            (int union, int intersection, bool finite) = MaskThreshold.ApplyAndCount(logits, mask.Data, threshold, stabilityLow, stabilityHigh);
+            (int union, int intersection, bool finite) = MaskThreshold.ApplyAndCount(logits, mask.Data, thresholds.Mask, thresholds.StabilityLow, thresholds.StabilityHigh);
             if (!finite)
             {
                 // Count before the buffer goes back to the pool: the logits may live in it.
-                string message = $"{file}: expected finite values in '{(lowResOnly ? SamContract.LowResMasks : SamContract.Masks)}'; got {CountNonFinite(logits)} NaN or infinite of {logits.Length} in mask {i}.";
+                string message = $"{file}: expected finite values in '{(graphMasks ? SamContract.Masks : SamContract.LowResMasks)}'; got {CountNonFinite(logits)} NaN or infinite of {logits.Length} in mask {i}.";
                 if (rented is not null)
                 {
                     ReturnTensor(rented);
@@ -705,7 +660,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             MaskIndex = selected,
             PredictedIou = best.PredictedIou,
             StabilityScore = best.StabilityScore,
-            Selection = options.Selection,
+            Selection = selection,
             Area = best.Mask.Area,
             BoundingBox = best.Mask.BoundingBox,
             Logits = best.Logits,

@@ -6,7 +6,9 @@ namespace SkinSam.Sdk.Postprocessing;
 /// Turns SAM's low-resolution mask logits (256 x 256) into logits at the original image size, as
 /// <c>segment_anything</c>'s <c>Sam.postprocess_masks</c> does: bilinear to 1024 x 1024, crop to the
 /// resized image (long side 1024), bilinear to the original size, both with
-/// <c>F.interpolate(mode="bilinear", align_corners=False)</c>. Also a general bilinear resize.
+/// <c>F.interpolate(mode="bilinear", align_corners=False)</c>: the route of the SAM profile, thresholded at
+/// logit 0. Also a general bilinear resize. The MedSAM profile's route (sigmoid, then one resize of the
+/// probabilities to the original size) is <see cref="MaskProbabilityUpsampler"/>.
 /// </summary>
 /// <remarks>
 /// <para><see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/> never builds the 1024 x 1024
@@ -86,8 +88,9 @@ public static class MaskLogitUpsampler
     /// <summary>
     /// Resizes a single-channel float image with PyTorch's
     /// <c>F.interpolate(mode="bilinear", align_corners=False)</c> semantics for an explicit output size
-    /// (no antialiasing). With 256 x 256 low-resolution logits and the original image size this is the
-    /// MedSAM recipe, which stretches without cropping.
+    /// (no antialiasing). Works on any values. It is the one resize of MedSAM's postprocessing when applied to
+    /// the sigmoid <em>probabilities</em> of the 256 x 256 logits, not to the logits themselves (the sigmoid is not
+    /// linear, so the two orders give different masks): <see cref="MaskProbabilityUpsampler"/> does exactly that.
     /// </summary>
     /// <param name="source">Row-major source values.</param>
     /// <param name="sourceWidth">Source width, at least 1.</param>

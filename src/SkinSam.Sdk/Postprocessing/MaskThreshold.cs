@@ -8,14 +8,21 @@ namespace SkinSam.Sdk.Postprocessing;
 
 /// <summary>
 /// Turns mask logits into binary masks: <c>logit &gt; threshold</c> (SAM, threshold 0.0), or
-/// <c>sigmoid(logit) &gt; probability</c> (the MedSAM profile, 0.5). NaN is never above a threshold.
+/// <c>sigmoid(logit) &gt; probability</c> pixel by pixel. NaN is never above a threshold.
 /// </summary>
+/// <remarks>
+/// The pixelwise sigmoid threshold is not MedSAM's postprocessing: MedSAM takes the sigmoid of the 256 x 256
+/// logits, resizes those probabilities once to the original size and keeps <c>p &gt; 0.5</c>
+/// (<see cref="MaskProbabilityUpsampler"/>, then <see cref="Apply"/> with threshold 0.5 on the probabilities).
+/// On logits that are already at the original size, <c>sigmoid(x) &gt; 0.5</c> is <c>x &gt; 0</c> up to
+/// float32 rounding, so these methods only matter for other probability thresholds.
+/// </remarks>
 public static class MaskThreshold
 {
     /// <summary>SAM's mask threshold on logits.</summary>
     public const float DefaultLogitThreshold = 0f;
 
-    /// <summary>MedSAM's threshold on sigmoid probabilities.</summary>
+    /// <summary>MedSAM's threshold on sigmoid probabilities (applied after the resize of the probabilities).</summary>
     public const float DefaultProbabilityThreshold = 0.5f;
 
     private const int SigmoidChunk = 256;
@@ -75,7 +82,7 @@ public static class MaskThreshold
         }
     }
 
-    /// <summary>A new mask, foreground where <c>sigmoid(logits[i]) &gt; probability</c> (the MedSAM profile).</summary>
+    /// <summary>A new mask, foreground where <c>sigmoid(logits[i]) &gt; probability</c>, pixel by pixel (see the remarks on MedSAM).</summary>
     /// <param name="logits">Width * height mask logits, row-major.</param>
     /// <param name="width">Width in pixels, at least 1.</param>
     /// <param name="height">Height in pixels, at least 1.</param>

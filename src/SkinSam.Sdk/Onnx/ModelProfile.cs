@@ -1,0 +1,109 @@
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Preprocessing;
+
+namespace SkinSam.Sdk.Onnx;
+
+/// <summary>
+/// Everything that differs between the ways a SAM v1 model's weights expect to be used, in one named object
+/// (DESIGN 3): how an image becomes the encoder input, how prompt coordinates map into the model's frame, what
+/// the decoder is fed for the image size, which decoder outputs the mask comes from and how, the thresholds,
+/// and the default mask selection. <see cref="SamOnnxModel"/> runs the sessions and asks the profile; it holds
+/// no profile decision of its own.
+/// </summary>
+/// <remarks>
+/// The profile is a property of the weights, named by <c>model.json</c>'s <c>preprocessing</c>
+/// (<see cref="PreprocessingProfile"/>). Instances are stateless singletons, safe from many threads.
+/// </remarks>
+internal abstract class ModelProfile
+{
+    /// <summary>The NCHW encoder input shape of the SAM v1 contract, [1, 3, 1024, 1024].</summary>
+    protected static readonly long[] FrameShape = [1, 3, SamContract.FrameSize, SamContract.FrameSize];
+
+    /// <summary>Floats in the NCHW encoder input.</summary>
+    public const int FrameLength = 3 * SamContract.FrameSize * SamContract.FrameSize;
+
+    /// <summary>The manifest name of this profile, e.g. <c>sam</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The profile's enum value.</summary>
+    public abstract PreprocessingProfile Kind { get; }
+
+    /// <summary>The rule <see cref="MaskSelection.ModelDefault"/> resolves to.</summary>
+    public abstract MaskSelection DefaultSelection { get; }
+
+    /// <summary>
+    /// True when the mask comes from the decoder's <c>masks</c> output (logits the graph already resized to the
+    /// original size) when the decoder has one; false when it always comes from <c>low_res_masks</c>, so the SDK
+    /// does not fetch <c>masks</c> at all.
+    /// </summary>
+    public abstract bool UsesGraphMasks { get; }
+
+    /// <summary>The profile of a manifest's <c>preprocessing</c> value.</summary>
+    /// <param name="profile">The manifest's profile.</param>
+    /// <returns>The singleton for it.</returns>
+    public static ModelProfile For(PreprocessingProfile profile) => profile switch
+    {
+        PreprocessingProfile.Sam => SamProfile.Instance,
+        PreprocessingProfile.MedSam => MedSamProfile.Instance,
+        _ => throw new ArgumentOutOfRangeException(nameof(profile), profile, $"Expected a defined {nameof(PreprocessingProfile)}; got {(int)profile}."),
+    };
+
+    /// <summary>Refuses a manifest whose declared variants the profile cannot run, before any session is created.</summary>
+    /// <param name="manifest">The manifest.</param>
+    /// <param name="manifestPath">Its path, for the message.</param>
+    /// <exception cref="ModelLoadException">The declared variants do not fit the profile.</exception>
+    public virtual void CheckManifest(ModelManifest manifest, string manifestPath)
+    {
+    }
+
+    /// <summary>Refuses detected ONNX variants the profile cannot run.</summary>
+    /// <param name="encoder">The detected encoder variant.</param>
+    /// <param name="decoder">The detected decoder variant.</param>
+    /// <param name="encoderPath">The encoder file, for the message.</param>
+    /// <param name="decoderPath">The decoder file, for the message.</param>
+    /// <exception cref="ModelContractException">A variant does not fit the profile.</exception>
+    public virtual void CheckVariants(EncoderVariant encoder, DecoderVariant decoder, string encoderPath, string decoderPath)
+    {
+    }
+
+    /// <summary>Writes the encoder input for <paramref name="image"/> into <paramref name="destination"/>.</summary>
+    /// <param name="image">A non-empty image.</param>
+    /// <param name="encoder">The encoder export the input is for.</param>
+    /// <param name="destination">At least <see cref="FrameLength"/> floats.</param>
+    /// <returns>The tensor's shape and length, and the image's size in the model's frame.</returns>
+    public abstract EncoderInput Preprocess(ImageBuffer image, EncoderVariant encoder, float[] destination);
+
+    /// <summary>
+    /// Factors from original pixels to the model's frame for prompt coordinates: <c>x * ScaleX</c>, <c>y * ScaleY</c>.
+    /// </summary>
+    /// <param name="embedding">The embedding the prompt is decoded against.</param>
+    /// <returns>The two factors.</returns>
+    public abstract (double ScaleX, double ScaleY) PromptScale(ImageEmbedding embedding);
+
+    /// <summary>The <c>orig_im_size</c> input (h, w) for an image of <paramref name="width"/> x <paramref name="height"/>.</summary>
+    /// <param name="width">Original width.</param>
+    /// <param name="height">Original height.</param>
+    /// <returns>A new two-element array.</returns>
+    public abstract float[] OrigImSize(int width, int height);
+
+    /// <summary>
+    /// The thresholds on the values <see cref="WriteMaskValues"/> writes: the mask is <c>value &gt; Mask</c>, and
+    /// the stability score counts <c>value &gt; High</c> over <c>value &gt; Low</c>.
+    /// </summary>
+    /// <param name="maskThreshold">The manifest's <c>maskThreshold</c>, a logit.</param>
+    /// <param name="stabilityOffset">The stability offset, in logits.</param>
+    /// <returns>The three thresholds.</returns>
+    public abstract MaskThresholds Thresholds(float maskThreshold, float stabilityOffset);
+
+    /// <summary>Writes the values the mask is thresholded on, at the original size, for one candidate mask.</summary>
+    /// <param name="lowResolution">The candidate's 256 x 256 <c>low_res_masks</c> logits.</param>
+    /// <param name="graphMask">The candidate's <c>masks</c> logits at the original size, or empty when not fetched.</param>
+    /// <param name="width">Original width.</param>
+    /// <param name="height">Original height.</param>
+    /// <param name="destination"><c>width * height</c> values.</param>
+    public abstract void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, int width, int height, Span<float> destination);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

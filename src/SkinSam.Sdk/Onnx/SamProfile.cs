@@ -1,0 +1,79 @@
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Postprocessing;
+using SkinSam.Sdk.Preprocessing;
+
+namespace SkinSam.Sdk.Onnx;
+
+/// <summary>
+/// The official SAM profile (<c>"preprocessing": "sam"</c>), as <c>segment_anything</c> and its ONNX export do it:
+/// long side resized to 1024 with Pillow's bilinear filter, ImageNet mean/std on the 0..255 scale, zero padding
+/// (<see cref="SamPreprocessor"/>); prompts scaled by <c>resized / original</c> per axis; <c>orig_im_size</c> is
+/// (h, w); the mask is <c>logits &gt; maskThreshold</c> on SAM's <c>postprocess_masks</c> logits (256 to 1024,
+/// crop, to (h, w)), taken from the graph's <c>masks</c> output or, for a low-res-only decoder, upsampled by
+/// <see cref="MaskLogitUpsampler"/>; stability on logits; default selection <see cref="MaskSelection.OfficialOnnx"/>.
+/// </summary>
+internal sealed class SamProfile : ModelProfile
+{
+    private readonly SamPreprocessor _preprocessor = new();
+
+    private SamProfile()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static SamProfile Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override string Name => "sam";
+
+    /// <inheritdoc/>
+    public override PreprocessingProfile Kind => PreprocessingProfile.Sam;
+
+    /// <inheritdoc/>
+    public override MaskSelection DefaultSelection => MaskSelection.OfficialOnnx;
+
+    /// <inheritdoc/>
+    public override bool UsesGraphMasks => true;
+
+    /// <inheritdoc/>
+    public override EncoderInput Preprocess(ImageBuffer image, EncoderVariant encoder, float[] destination)
+    {
+        if (encoder == EncoderVariant.InputImageHwc)
+        {
+            _preprocessor.PreprocessHwc(image, destination, out int w, out int h);
+            return new EncoderInput([h, w, 3], w * h * 3, w, h);
+        }
+
+        _preprocessor.Preprocess(image, destination.AsSpan(0, FrameLength));
+        (int resizedW, int resizedH) = SamPreprocessor.GetResizedSize(image.Width, image.Height, SamContract.FrameSize);
+        return new EncoderInput(FrameShape, FrameLength, resizedW, resizedH);
+    }
+
+    /// <inheritdoc/>
+    public override (double ScaleX, double ScaleY) PromptScale(ImageEmbedding embedding) =>
+        (embedding.ResizedWidth / (double)embedding.OriginalWidth, embedding.ResizedHeight / (double)embedding.OriginalHeight);
+
+    /// <inheritdoc/>
+    public override float[] OrigImSize(int width, int height) => [height, width];
+
+    /// <inheritdoc/>
+    public override MaskThresholds Thresholds(float maskThreshold, float stabilityOffset)
+    {
+        (float low, float high) = StabilityScore.Thresholds(maskThreshold, stabilityOffset);
+        return new MaskThresholds(maskThreshold, low, high);
+    }
+
+    /// <inheritdoc/>
+    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, int width, int height, Span<float> destination)
+    {
+        if (graphMask.IsEmpty)
+        {
+            MaskLogitUpsampler.Upsample(lowResolution, width, height, destination);
+        }
+        else
+        {
+            graphMask.CopyTo(destination);
+        }
+    }
+}

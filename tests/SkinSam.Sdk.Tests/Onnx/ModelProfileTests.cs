@@ -1,0 +1,69 @@
+using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Onnx;
+using SkinSam.Sdk.Preprocessing;
+using SkinSam.Sdk.Prompts;
+
+namespace SkinSam.Sdk.Tests.Onnx;
+
+public sealed class ModelProfileTests
+{
+    [Theory]
+    [InlineData(PreprocessingProfile.Sam, "sam", MaskSelection.OfficialOnnx, true)]
+    [InlineData(PreprocessingProfile.MedSam, "medsam", MaskSelection.PredictorFirstMask, false)]
+    public void For_EachManifestProfile_NamesItsRecipe(PreprocessingProfile kind, string name, MaskSelection selection, bool graphMasks)
+    {
+        ModelProfile profile = ModelProfile.For(kind);
+        Assert.Equal(kind, profile.Kind);
+        Assert.Equal(name, profile.Name);
+        Assert.Equal(selection, profile.DefaultSelection);
+        Assert.Equal(graphMasks, profile.UsesGraphMasks);
+    }
+
+    [Fact]
+    public void For_UndefinedProfile_ThrowsArgumentOutOfRange()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ModelProfile.For((PreprocessingProfile)7));
+    }
+
+    [Fact]
+    public void Thresholds_Sam_AreLogitsAroundTheManifestThreshold()
+    {
+        Assert.Equal(new MaskThresholds(0f, -1f, 1f), SamProfile.Instance.Thresholds(0f, 1f));
+        Assert.Equal(new MaskThresholds(0.25f, -0.75f, 1.25f), SamProfile.Instance.Thresholds(0.25f, 1f));
+    }
+
+    [Fact]
+    public void Thresholds_MedSam_AreTheSigmoidOfTheLogitThresholds()
+    {
+        MaskThresholds t = MedSamProfile.Instance.Thresholds(0f, 1f);
+        Assert.Equal(0.5f, t.Mask);
+        Assert.Equal((float)(1 / (1 + Math.Exp(1.0))), t.StabilityLow);
+        Assert.Equal((float)(1 / (1 + Math.Exp(-1.0))), t.StabilityHigh);
+    }
+
+    [Fact]
+    public void OrigImSize_SamFeedsTheImageSize_MedSamTheFrame()
+    {
+        Assert.Equal([150f, 200f], SamProfile.Instance.OrigImSize(200, 150));
+        Assert.Equal([1024f, 1024f], MedSamProfile.Instance.OrigImSize(200, 150));
+    }
+
+    [Fact]
+    public void Decode_SamFixtureDefaultOptions_ResolvesToOfficialOnnx()
+    {
+        using SamOnnxModel model = SamOnnxModel.Load(Fixtures.Model("sam-tiny"));
+        using ImageEmbedding embedding = model.Encode(Fixtures.LoadRgb(Fixtures.Images.First()));
+
+        SegmentationResult r = model.Decode(embedding, SegmentationPrompt.FromBox(40, 30, 160, 120));
+
+        Assert.Equal(MaskSelection.OfficialOnnx, model.Info.DefaultSelection);
+        Assert.Equal(MaskSelection.OfficialOnnx, r.Selection);
+        Assert.NotEqual(0, r.MaskIndex); // a box alone is N = 2 rows: the official rule skips mask 0
+    }
+
+    [Fact]
+    public void SelectMask_UnresolvedModelDefault_ThrowsArgumentOutOfRange()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamOnnxModel.SelectMask([0.1f, 0.9f], 2, MaskSelection.ModelDefault));
+    }
+}
