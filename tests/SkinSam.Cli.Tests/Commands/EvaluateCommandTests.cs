@@ -37,6 +37,19 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("| ISIC_0000002 | SizeMismatch |", report, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Evaluate_MissingMaskWithSkipInvalid_ExitsOneSayingWhyItCannotBeSkipped()
+    {
+        string data = WriteHam10000WithOneWrongSizeMask();
+        File.Delete(Path.Combine(data, "masks", "ISIC_0000001_segmentation.png"));
+
+        CliRun run = await CliRun.RunAsync("evaluate", "--data", data, "--baseline", "box", "--prompt", "box", "--skip-invalid", "--no-plots", "--out", Path.Combine(_work, "out"));
+
+        run.AssertExit(1, "missing mask");
+        Assert.Contains("ISIC_0000001", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--ids", run.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Four real images in the HAM10000 flat layout; the mask of ISIC_0000002 is 10 px too narrow.</summary>
     private string WriteHam10000WithOneWrongSizeMask()
     {
