@@ -52,7 +52,7 @@ internal static class EvaluateCommand
         command.Options.Add(prompt);
         command.Options.Add(output);
         command.Options.Add(saveMasks);
-        command.Options.Add(shard);
+        command.Options.Add(ShardOptions.ForEvaluate(shard));
         command.Options.Add(ids);
         command.Options.Add(seed);
         command.Options.Add(parallel);
@@ -170,7 +170,7 @@ internal static class EvaluateCommand
             options = new EvaluationOptions
             {
                 Prompt = strategy,
-                Shard = s.Shard is null ? Shard.All : Shard.Parse(s.Shard),
+                Shard = s.Shard is null ? Shard.All : ShardSelection.Parse(s.Shard),
                 Limit = s.Limit,
                 SaveMasks = s.SaveMasks,
                 WritePlots = !s.NoPlots,
@@ -212,6 +212,11 @@ internal static class EvaluateCommand
             var watch = Stopwatch.StartNew();
             try
             {
+                if (ShardOptions.WriteEmptyShard(runner, options.Shard, s.Output))
+                {
+                    return ExitCodes.Success;
+                }
+
                 EvaluationRun run;
                 if (Console.IsOutputRedirected)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SkinSam.Sdk;
+using SkinSam.Sdk.Evaluation.Running;
 using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Models;
@@ -44,6 +45,7 @@ internal static class SegmentCommand
             Description = "Which candidate mask to keep: OfficialOnnx (default), PredictorFirstMask, HighestPredictedIou.",
             DefaultValueFactory = _ => MaskSelection.OfficialOnnx,
         };
+        var shard = ShardOptions.ForSegment();
 
         var command = new Command("segment", "Segment the lesion in dermoscopic images and write the mask, an overlay and a JSON summary. With no --box or --point the model's no-prompt mode is used.");
         command.Arguments.Add(images);
@@ -52,6 +54,7 @@ internal static class SegmentCommand
         command.Options.Add(output);
         command.Options.Add(selection);
         command.Options.Add(skipExisting);
+        command.Options.Add(shard);
         common.AddTo(command);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(
@@ -61,13 +64,14 @@ internal static class SegmentCommand
             result.GetValue(output)!,
             result.GetValue(selection),
             result.GetValue(skipExisting),
+            result.GetValue(shard),
             common.ModelFolder(result),
             common.ModelOptions(result),
             cancellationToken)));
         return command;
     }
 
-    private static int Run(string[] imageArgs, string? boxText, string[] pointTexts, string outDir, MaskSelection selection, bool skipExisting, string modelFolder, ModelOptions modelOptions, CancellationToken cancellationToken)
+    private static int Run(string[] imageArgs, string? boxText, string[] pointTexts, string outDir, MaskSelection selection, bool skipExisting, string? shardText, string modelFolder, ModelOptions modelOptions, CancellationToken cancellationToken)
     {
         SegmentationPrompt prompt;
         IReadOnlyList<string> files;
@@ -83,6 +87,15 @@ internal static class SegmentCommand
             {
                 Console.Error.WriteLine($"error: expected at least one image; got none in {string.Join(", ", imageArgs)}.");
                 return ExitCodes.UsageError;
+            }
+
+            Shard part = shardText is null ? Shard.All : ShardSelection.Parse(shardText);
+            int all = files.Count;
+            files = ShardOptions.Select(files, part);
+            if (files.Count == 0)
+            {
+                Console.WriteLine($"shard {part}: none of the {all} images falls in this shard; nothing to do.");
+                return ExitCodes.Success;
             }
         }
         catch (Exception ex) when (ex is FormatException or FileNotFoundException)
