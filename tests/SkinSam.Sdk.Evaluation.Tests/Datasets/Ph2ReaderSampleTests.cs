@@ -47,6 +47,7 @@ public sealed class Ph2ReaderSampleTests
     [InlineData("comma.txt", "PH2_dataset.txt")]
     [InlineData("exported.csv", "PH2_dataset.csv")]
     [InlineData("spreadsheet.xlsx", "PH2_dataset.xlsx")]
+    [InlineData("spreadsheet-shared-strings.xlsx", "PH2_dataset.xlsx")]
     public void ReadSamples_FlatFolderWithEachTableForm_ReadsTheSameDiagnoses(string table, string asName)
     {
         using var temp = new TempFolder();
@@ -104,6 +105,7 @@ public sealed class Ph2ReaderSampleTests
     [InlineData("comma.txt")]
     [InlineData("exported.csv")]
     [InlineData("spreadsheet.xlsx")]
+    [InlineData("spreadsheet-shared-strings.xlsx")]
     public void ReadDiagnoses_EachTableForm_GivesEveryCaseItsClinicalDiagnosis(string table)
     {
         IReadOnlyDictionary<string, string> map = Ph2Reader.ReadDiagnoses(SampleData.Path("ph2-tables", table));
@@ -191,6 +193,46 @@ public sealed class Ph2ReaderSampleTests
     }
 
     [Fact]
+    public void ReadDiagnoses_XlsxWithRichTextRunsAndCellsWithoutReferences_ReadsTheText()
+    {
+        // As Excel may store it: a shared string in formatted runs with a phonetic run (not part of the text), cells
+        // without an r attribute, a number cell for the code.
+        using var temp = new TempFolder();
+        string table = Path.Combine(temp.Path, "PH2_dataset.xlsx");
+        const string Main = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+        WriteWorkbook(table, new Dictionary<string, string>
+        {
+            ["xl/workbook.xml"] = $"<workbook {Main} xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId7\"/></sheets></workbook>",
+            ["xl/_rels/workbook.xml.rels"] = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"/xl/worksheets/data.xml\"/></Relationships>",
+            ["xl/sharedStrings.xml"] = $"<sst {Main}><si><t>Name</t></si><si><r><rPr><b/></rPr><t>Clinical</t></r><r><t xml:space=\"preserve\"> Diagnosis</t></r></si><si><r><t>IMD</t></r><r><t>010</t></r><rPh sb=\"0\" eb=\"1\"><t>x</t></rPh></si></sst>",
+            ["xl/worksheets/data.xml"] = $"<worksheet {Main}><sheetData><row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c></row><row><c t=\"s\"><v>2</v></c><c><v>2</v></c></row></sheetData></worksheet>",
+        });
+
+        IReadOnlyDictionary<string, string> map = Ph2Reader.ReadDiagnoses(table);
+
+        Assert.Equal("melanoma", Assert.Single(map, kv => kv.Key == "IMD010").Value);
+    }
+
+    [Fact]
+    public void ReadDiagnoses_XlsxSharedStringIndexOutOfRange_ThrowsExpectedIndex()
+    {
+        using var temp = new TempFolder();
+        string table = Path.Combine(temp.Path, "PH2_dataset.xlsx");
+        const string Main = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+        WriteWorkbook(table, new Dictionary<string, string>
+        {
+            ["xl/workbook.xml"] = $"<workbook {Main} xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
+            ["xl/_rels/workbook.xml.rels"] = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>",
+            ["xl/sharedStrings.xml"] = $"<sst {Main}><si><t>Name</t></si></sst>",
+            ["xl/worksheets/sheet1.xml"] = $"<worksheet {Main}><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>5</v></c></row></sheetData></worksheet>",
+        });
+
+        var ex = Assert.Throws<DatasetException>(() => Ph2Reader.ReadDiagnoses(table));
+
+        Assert.Contains("expected a shared string index below 1; got '5'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReadDiagnoses_XlsxThatIsNotAZip_ThrowsMalformedMetadata()
     {
         using var temp = new TempFolder();
@@ -236,6 +278,16 @@ public sealed class Ph2ReaderSampleTests
 
         Assert.Equal(DatasetProblem.MalformedMetadata, ex.Problem);
         Assert.Contains("expected well-formed XML in xl/worksheets/sheet1.xml; got", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static void WriteWorkbook(string path, Dictionary<string, string> parts)
+    {
+        using ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach ((string name, string xml) in parts)
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(xml);
+        }
     }
 }
 

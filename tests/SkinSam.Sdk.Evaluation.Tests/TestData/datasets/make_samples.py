@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Builds the small data-set samples in this folder from real HAM10000 images (see README.md).
 
-Run from this folder with Debian's python3-pil and python3-openpyxl:
+Run from this folder with Debian's python3-pil, python3-openpyxl and python3-xlsxwriter:
     /usr/bin/python3 make_samples.py /path/to/ham10000-lowres
 Every file is rewritten; the output is deterministic for a given source folder.
 """
@@ -12,6 +12,7 @@ import sys
 
 from PIL import Image
 import openpyxl
+import xlsxwriter
 
 SOURCE = sys.argv[1] if len(sys.argv) > 1 else "../../../../../shared/datasets/ham10000-lowres"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -116,6 +117,22 @@ def write_ph2_xlsx(path):
     book.save(path)
 
 
+def write_ph2_xlsx_shared_strings(path):
+    """The sheet as Excel itself stores text: a shared-string table (openpyxl writes inline strings instead)."""
+    header, rows = ph2_rows()
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("PH2 Dataset")
+    sheet.write(0, 0, "PH2 Database")
+    sheet.merge_range(11, 2, 11, 4, "Clinical Diagnosis")
+    sheet.merge_range(11, 11, 11, 16, "Colors")
+    sheet.write_row(12, 0, header)
+    for r, row in enumerate(rows, start=13):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    book.close()
+
+
 def write_ph2_delimited(path, delimiter, preamble):
     header, rows = ph2_rows()
     with open(path, "w", newline="") as f:
@@ -163,6 +180,7 @@ def main():
     write_ph2_delimited(os.path.join(tables, "comma.txt"), ",", preamble=False)
     write_ph2_delimited(os.path.join(tables, "exported.csv"), ",", preamble=True)
     write_ph2_xlsx(os.path.join(tables, "spreadsheet.xlsx"))
+    write_ph2_xlsx_shared_strings(os.path.join(tables, "spreadsheet-shared-strings.xlsx"))
 
     # ISIC 2016 Part 1 (masks *_Segmentation.png) with the Part 3 ground truth (no header; benign/malignant).
     root = fresh("isic2016")
