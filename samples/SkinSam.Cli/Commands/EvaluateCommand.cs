@@ -212,7 +212,7 @@ internal static class EvaluateCommand
             var watch = Stopwatch.StartNew();
             try
             {
-                if (ShardOptions.WriteEmptyShard(runner, options.Shard, s.Output))
+                if (ShardOptions.WriteEmptyShard(runner, options.Shard, s.Output, Console.Out))
                 {
                     return ExitCodes.Success;
                 }

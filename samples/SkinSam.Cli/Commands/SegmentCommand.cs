@@ -91,7 +91,7 @@ internal static class SegmentCommand
 
             Shard part = shardText is null ? Shard.All : ShardSelection.Parse(shardText);
             int all = files.Count;
-            files = ShardOptions.Select(files, part);
+            files = ShardOptions.Select(files, part, f => f);
             if (files.Count == 0)
             {
                 Console.WriteLine($"shard {part}: none of the {all} images falls in this shard; nothing to do.");

@@ -30,12 +30,14 @@ internal static class ShardOptions
         Description = $"Segment only shard k of N of the images (k/N, 0 <= k < N) by a stable hash of the file name without extension, {Auto}. E.g. --shard 1/4, --shard auto.",
     };
 
-    /// <summary>The files of one shard, in their order.</summary>
-    /// <param name="files">All files.</param>
+    /// <summary>The inputs of one shard, in their order.</summary>
+    /// <typeparam name="T">An input: a file, or a job naming one.</typeparam>
+    /// <param name="inputs">All inputs.</param>
     /// <param name="shard">The shard.</param>
-    /// <returns>The files whose stem is in the shard.</returns>
-    public static IReadOnlyList<string> Select(IReadOnlyList<string> files, Shard shard) =>
-        shard.Count <= 1 ? files : [.. files.Where(f => shard.Contains(Path.GetFileNameWithoutExtension(f)))];
+    /// <param name="imagePath">The image file of an input.</param>
+    /// <returns>The inputs whose image's file name without extension is in the shard.</returns>
+    public static IReadOnlyList<T> Select<T>(IReadOnlyList<T> inputs, Shard shard, Func<T, string> imagePath) =>
+        shard.Count <= 1 ? inputs : [.. inputs.Where(i => shard.Contains(Path.GetFileNameWithoutExtension(imagePath(i))))];
 
     /// <summary>
     /// For <c>evaluate</c>: when the shard holds none of the selected images (more shards than images, or an unlucky
@@ -45,9 +47,10 @@ internal static class ShardOptions
     /// <param name="runner">The run.</param>
     /// <param name="shard">Its shard.</param>
     /// <param name="outputFolder">Its output folder.</param>
+    /// <param name="log">Where to say so (standard output).</param>
     /// <returns>True when the shard is empty and nothing is left to do.</returns>
     /// <exception cref="SkinSam.Sdk.Evaluation.Datasets.DatasetException">The data set cannot be listed.</exception>
-    public static bool WriteEmptyShard(EvaluationRunner runner, Shard shard, string outputFolder)
+    public static bool WriteEmptyShard(EvaluationRunner runner, Shard shard, string outputFolder, TextWriter log)
     {
         if (shard.Count <= 1 || runner.SelectSamples().Count > 0)
         {
@@ -66,7 +69,7 @@ internal static class ShardOptions
             previous.RequireCompatible(description, Path.Combine(outputFolder, RunDescription.FileName));
         }
 
-        Console.WriteLine($"{description.Label}: shard {shard} holds none of the data set's images; wrote {Path.Combine(outputFolder, RunDescription.FileName)} only, an empty run for 'evaluate merge'.");
+        log.WriteLine($"{description.Label}: shard {shard} holds none of the data set's images; wrote {Path.Combine(outputFolder, RunDescription.FileName)} only, an empty run for 'evaluate merge'.");
         return true;
     }
 }
