@@ -92,7 +92,7 @@ public static class ShardSelection
         string? slurmId = Get(SlurmTaskIdVariable);
         if (kubernetesIndex is not null && slurmId is not null)
         {
-            throw new FormatException($"--shard auto: expected the variables of one engine; got both {KubernetesIndexVariable}={kubernetesIndex} (Kubernetes) and {SlurmTaskIdVariable}={slurmId} (Slurm).");
+            throw new FormatException($"shard 'auto': expected the variables of one engine; got both {KubernetesIndexVariable}={kubernetesIndex} (Kubernetes) and {SlurmTaskIdVariable}={slurmId} (Slurm).");
         }
 
         int? count = WholeNumber(ShardCountVariable, Get(ShardCountVariable));
@@ -102,11 +102,11 @@ public static class ShardSelection
             int? completions = WholeNumber(KubernetesCompletionsVariable, Get(KubernetesCompletionsVariable));
             if (count is not null && completions is not null && count != completions)
             {
-                throw new FormatException($"--shard auto: expected {ShardCountVariable} and {KubernetesCompletionsVariable} to agree; got {count} and {completions}.");
+                throw new FormatException($"shard 'auto': expected {ShardCountVariable} and {KubernetesCompletionsVariable} to agree; got {count} and {completions}.");
             }
 
             int n = count ?? completions
-                ?? throw new FormatException($"--shard auto: {KubernetesIndexVariable}={index} is set, but not the number of shards: expected {ShardCountVariable} (or {KubernetesCompletionsVariable}) set in the Job's manifest to its spec.completions; got neither.");
+                ?? throw new FormatException($"shard 'auto': {KubernetesIndexVariable}={index} is set, but not the number of shards: expected {ShardCountVariable} (or {KubernetesCompletionsVariable}) set in the Job's manifest to its spec.completions; got neither.");
             return Checked(index, n, $"{KubernetesIndexVariable}={index}", $"{(count is not null ? ShardCountVariable : KubernetesCompletionsVariable)}={n}");
         }
 
@@ -114,51 +114,51 @@ public static class ShardSelection
         {
             int id = WholeNumber(SlurmTaskIdVariable, slurmId)!.Value;
             int taskCount = WholeNumber(SlurmTaskCountVariable, Get(SlurmTaskCountVariable))
-                ?? throw new FormatException($"--shard auto: {SlurmTaskIdVariable}={id} is set, but not {SlurmTaskCountVariable}: expected the variables Slurm sets in a job array task (sbatch --array); got no {SlurmTaskCountVariable}.");
+                ?? throw new FormatException($"shard 'auto': {SlurmTaskIdVariable}={id} is set, but not {SlurmTaskCountVariable}: expected the variables Slurm sets in a job array task (sbatch --array); got no {SlurmTaskCountVariable}.");
             int min = WholeNumber(SlurmTaskMinVariable, Get(SlurmTaskMinVariable))
-                ?? throw new FormatException($"--shard auto: {SlurmTaskIdVariable}={id} is set, but not {SlurmTaskMinVariable}: expected the variables Slurm sets in a job array task (sbatch --array); got no {SlurmTaskMinVariable}.");
+                ?? throw new FormatException($"shard 'auto': {SlurmTaskIdVariable}={id} is set, but not {SlurmTaskMinVariable}: expected the variables Slurm sets in a job array task (sbatch --array); got no {SlurmTaskMinVariable}.");
             int step = WholeNumber(SlurmTaskStepVariable, Get(SlurmTaskStepVariable)) ?? 1;
             int? max = WholeNumber(SlurmTaskMaxVariable, Get(SlurmTaskMaxVariable));
             if (step < 1)
             {
-                throw new FormatException($"--shard auto: expected {SlurmTaskStepVariable} of at least 1; got {step}.");
+                throw new FormatException($"shard 'auto': expected {SlurmTaskStepVariable} of at least 1; got {step}.");
             }
 
             if (count is not null && count != taskCount)
             {
-                throw new FormatException($"--shard auto: expected {ShardCountVariable} to agree with {SlurmTaskCountVariable}; got {count} and {taskCount}.");
+                throw new FormatException($"shard 'auto': expected {ShardCountVariable} to agree with {SlurmTaskCountVariable}; got {count} and {taskCount}.");
             }
 
             if (max is not null && (long)min + ((long)(taskCount - 1) * step) != max)
             {
                 throw new FormatException(
-                    $"--shard auto: expected a job array of consecutive ids (sbatch --array=MIN-MAX[:STEP]), so that {SlurmTaskMaxVariable} = {SlurmTaskMinVariable} + ({SlurmTaskCountVariable} - 1) * step; " +
+                    $"shard 'auto': expected a job array of consecutive ids (sbatch --array=MIN-MAX[:STEP]), so that {SlurmTaskMaxVariable} = {SlurmTaskMinVariable} + ({SlurmTaskCountVariable} - 1) * step; " +
                     $"got MIN {min}, MAX {max}, COUNT {taskCount}, step {step} (an --array list such as 1,5,9 cannot be numbered as shards).");
             }
 
             if (id < min || (id - min) % step != 0)
             {
-                throw new FormatException($"--shard auto: expected {SlurmTaskIdVariable} to be {SlurmTaskMinVariable} ({min}) plus a multiple of the step ({step}); got {id}.");
+                throw new FormatException($"shard 'auto': expected {SlurmTaskIdVariable} to be {SlurmTaskMinVariable} ({min}) plus a multiple of the step ({step}); got {id}.");
             }
 
             return Checked((id - min) / step, taskCount, $"{SlurmTaskIdVariable}={id} ({SlurmTaskMinVariable}={min}, step {step})", $"{SlurmTaskCountVariable}={taskCount}");
         }
 
         throw new FormatException(
-            $"--shard auto: expected {KubernetesIndexVariable} with {ShardCountVariable} (a Kubernetes Indexed Job) or {SlurmTaskIdVariable} with {SlurmTaskCountVariable} and {SlurmTaskMinVariable} (a Slurm job array); " +
-            "got none of them. Outside such an engine, give --shard k/N.");
+            $"shard 'auto': expected {KubernetesIndexVariable} with {ShardCountVariable} (a Kubernetes Indexed Job) or {SlurmTaskIdVariable} with {SlurmTaskCountVariable} and {SlurmTaskMinVariable} (a Slurm job array); " +
+            "got none of them. Outside such an engine, give the shard as k/N.");
     }
 
     private static Shard Checked(int index, int count, string indexSource, string countSource)
     {
         if (count < 1)
         {
-            throw new FormatException($"--shard auto: expected at least 1 shard; got {countSource}.");
+            throw new FormatException($"shard 'auto': expected at least 1 shard; got {countSource}.");
         }
 
         return index < count
             ? new Shard(index, count)
-            : throw new FormatException($"--shard auto: expected a shard index below the count; got index {index} from {indexSource} with {countSource}.");
+            : throw new FormatException($"shard 'auto': expected a shard index below the count; got index {index} from {indexSource} with {countSource}.");
     }
 
     private static int? WholeNumber(string name, string? value) =>
@@ -166,5 +166,5 @@ public static class ShardSelection
             ? null
             : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number)
                 ? number
-                : throw new FormatException($"--shard auto: expected {name} to be a whole number; got '{value}'.");
+                : throw new FormatException($"shard 'auto': expected {name} to be a whole number; got '{value}'.");
 }

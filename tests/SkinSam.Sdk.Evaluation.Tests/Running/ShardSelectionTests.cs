@@ -149,7 +149,7 @@ public sealed class ShardSelectionTests
         var ex = Assert.Throws<FormatException>(() => ShardSelection.FromEnvironment(Env(("SKINSAM_SHARD_COUNT", "4"), ("JOB_COMPLETION_INDEX", "  "))));
 
         Assert.Contains("expected JOB_COMPLETION_INDEX with SKINSAM_SHARD_COUNT (a Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("got none of them. Outside such an engine, give --shard k/N.", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("got none of them. Outside such an engine, give the shard as k/N.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

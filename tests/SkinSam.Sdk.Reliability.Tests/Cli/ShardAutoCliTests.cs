@@ -97,7 +97,7 @@ public sealed class ShardAutoCliTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         string[] lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("error: --shard auto: JOB_COMPLETION_INDEX=1 is set, but not the number of shards: expected SKINSAM_SHARD_COUNT", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("error: shard 'auto': JOB_COMPLETION_INDEX=1 is set, but not the number of shards: expected SKINSAM_SHARD_COUNT", lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         Assert.False(Directory.Exists(outDir));
     }
