@@ -77,7 +77,7 @@ internal static class EvaluateCommand
         command.Options.Add(prompt);
         command.Options.Add(outOption);
         command.Options.Add(saveMasks);
-        command.Options.Add(shard);
+        command.Options.Add(ShardOptions.ForEvaluate(shard));
         command.Options.Add(ids);
         command.Options.Add(seed);
         command.Options.Add(parallel);
@@ -221,7 +221,7 @@ internal static class EvaluateCommand
             options = new EvaluationOptions
             {
                 Prompt = strategy,
-                Shard = s.Shard is null ? Shard.All : Shard.Parse(s.Shard),
+                Shard = s.Shard is null ? Shard.All : ShardSelection.Parse(s.Shard),
                 Limit = s.Limit,
                 SaveMasks = s.SaveMasks,
                 WritePlots = !s.NoPlots,
@@ -262,6 +262,11 @@ internal static class EvaluateCommand
             var watch = Stopwatch.StartNew();
             try
             {
+                if (ShardOptions.WriteEmptyShard(runner, options.Shard, s.Output, output.Out))
+                {
+                    return ExitCodes.Success;
+                }
+
                 EvaluationRun run;
                 if (!output.Interactive)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SkinSam.Sdk;
+using SkinSam.Sdk.Evaluation.Running;
 using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
@@ -61,6 +62,14 @@ internal static class SegmentCommand
         };
         OptionRules.ParsesWith(boxes, t => PromptSyntax.ParseBox(t));
         OptionRules.ParsesWith(points, t => PromptSyntax.ParsePoint(t));
+        var shard = ShardOptions.ForSegment();
+        OptionRules.ParsesWith(shard, t =>
+        {
+            if (!string.Equals(t, ShardSelection.Auto, StringComparison.OrdinalIgnoreCase))
+            {
+                Shard.Parse(t);
+            }
+        });
 
         var command = new Command(
             "segment",
@@ -79,6 +88,7 @@ internal static class SegmentCommand
         command.Options.Add(outDir);
         command.Options.Add(selection);
         command.Options.Add(skipExisting);
+        command.Options.Add(shard);
         common.AddTo(command);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(
@@ -90,7 +100,8 @@ internal static class SegmentCommand
                 result.GetValue(prompts),
                 result.GetValue(outDir)!,
                 result.GetValue(selection),
-                result.GetValue(skipExisting)),
+                result.GetValue(skipExisting),
+                result.GetValue(shard)),
             common.ModelFolder(result),
             () => common.ModelOptions(result),
             cancellationToken)));
@@ -131,6 +142,27 @@ internal static class SegmentCommand
     {
         // Everything that can be checked is checked before the model loads and before anything is written.
         IReadOnlyList<SegmentJob> jobs = PlanJobs(request, output);
+        if (request.Shard is not null)
+        {
+            Shard part;
+            try
+            {
+                part = ShardSelection.Parse(request.Shard);
+            }
+            catch (FormatException ex)
+            {
+                throw new CliUsageException(ex.Message);
+            }
+
+            int all = jobs.Count;
+            jobs = ShardOptions.Select(jobs, part, j => j.Image);
+            if (jobs.Count == 0)
+            {
+                output.Out.WriteLine($"shard {part}: none of the {all} images falls in this shard; nothing to do.");
+                return ExitCodes.Success;
+            }
+        }
+
         OutputNames.RequireUnique(request.OutDir, [.. jobs.Select(j => j.Image)]);
         OutputFolder.Prepare(request.OutDir);
 
@@ -296,5 +328,5 @@ internal static class SegmentCommand
         return union;
     }
 
-    private sealed record Request(string[] Images, string[] Boxes, string[] Points, string? PromptsFile, string OutDir, MaskSelection Selection, bool SkipExisting);
+    private sealed record Request(string[] Images, string[] Boxes, string[] Points, string? PromptsFile, string OutDir, MaskSelection Selection, bool SkipExisting, string? Shard);
 }

@@ -33,7 +33,7 @@ internal sealed class CsvTable
         }
 
         string text = File.ReadAllText(path);
-        List<string[]> records = Parse(text, path);
+        List<string[]> records = [.. Parse(text, path, ',').Select(r => r.Fields)];
         if (records.Count == 0)
         {
             throw new DatasetException(DatasetProblem.MalformedMetadata, path, "expected a header row; got an empty file.");
@@ -58,13 +58,19 @@ internal sealed class CsvTable
         throw new DatasetException(DatasetProblem.MalformedMetadata, Path, $"expected a column '{name}'; got columns [{string.Join(", ", Header)}].");
     }
 
-    private static List<string[]> Parse(string text, string path)
+    /// <summary>Splits delimited text into records (each with the line it starts on); quoted fields may hold the delimiter, quotes and line breaks.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="path">The file, for error messages.</param>
+    /// <param name="delimiter">The field delimiter, e.g. a comma or a tab.</param>
+    /// <returns>The non-empty records.</returns>
+    internal static List<(int Line, string[] Fields)> Parse(string text, string path, char delimiter)
     {
-        var records = new List<string[]>();
+        var records = new List<(int Line, string[] Fields)>();
         var fields = new List<string>();
         var field = new StringBuilder();
         bool quoted = false;
         int line = 1;
+        int recordLine = 1;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
@@ -96,7 +102,7 @@ internal sealed class CsvTable
             {
                 quoted = true;
             }
-            else if (c == ',')
+            else if (c == delimiter)
             {
                 fields.Add(field.ToString());
                 field.Clear();
@@ -110,6 +116,7 @@ internal sealed class CsvTable
 
                 EndRecord();
                 line++;
+                recordLine = line;
             }
             else
             {
@@ -131,7 +138,7 @@ internal sealed class CsvTable
             field.Clear();
             if (!(fields.Count == 1 && fields[0].Length == 0))
             {
-                records.Add([.. fields]);
+                records.Add((recordLine, [.. fields]));
             }
 
             fields.Clear();

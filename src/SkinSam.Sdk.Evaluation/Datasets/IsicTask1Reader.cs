@@ -10,9 +10,11 @@ namespace SkinSam.Sdk.Evaluation.Datasets;
 /// </summary>
 /// <remarks>
 /// Every input folder directly under the root is read (training, validation and test alike; ISIC ids are unique across
-/// them); point the reader at a folder holding one split's pair to evaluate that split. Files other than
-/// <c>ISIC_&lt;digits&gt;</c> images (e.g. 2017's <c>_superpixels.png</c>) are ignored. The releases carry no lesion type
-/// in the segmentation task, so <see cref="DatasetSample.LesionType"/> is null.
+/// them); point the reader at a folder holding one split's pair to evaluate that split. A root without such folders may
+/// hold the images and masks together. Files other than <c>ISIC_&lt;digits&gt;</c> images (e.g. 2017's
+/// <c>_superpixels.png</c>) are ignored. The segmentation task carries no lesion type; when the root also holds the
+/// classification ground truth (2016's Part 3 CSV, 2017's <c>_Part3_GroundTruth.csv</c>, 2018's Task 3 CSV, or an
+/// <c>image_id,dx</c> file) <see cref="DatasetSample.LesionType"/> comes from it, otherwise it is null.
 /// </remarks>
 public sealed partial class IsicTask1Reader : IDatasetReader
 {
@@ -37,15 +39,21 @@ public sealed partial class IsicTask1Reader : IDatasetReader
         string[] folders = [.. Directory.EnumerateDirectories(Root).Order(StringComparer.Ordinal)];
         string[] truthFolders = [.. folders.Where(f => Path.GetFileName(f).Contains("GroundTruth", StringComparison.OrdinalIgnoreCase))];
         string[] inputFolders = [.. folders.Where(f => !truthFolders.Contains(f) && Path.GetFileName(f).StartsWith("IS", StringComparison.OrdinalIgnoreCase))];
+        if ((inputFolders.Length == 0 || truthFolders.Length == 0) && Directory.EnumerateFiles(Root).Any(f => SamplePairing.IsImageFile(f) && ImageId().IsMatch(Path.GetFileNameWithoutExtension(f))))
+        {
+            // Images and masks in one folder.
+            inputFolders = truthFolders = [Root];
+        }
+
         if (inputFolders.Length == 0 || truthFolders.Length == 0)
         {
-            throw new DatasetException(DatasetProblem.MissingFile, Root, $"expected ISIC*_Input (or _Data) and ISIC*_GroundTruth folders; got [{string.Join(", ", folders.Select(Path.GetFileName))}].");
+            throw new DatasetException(DatasetProblem.MissingFile, Root, $"expected ISIC*_Input (or _Data) and ISIC*_GroundTruth folders, or ISIC_nnnnnnn.jpg images with their _segmentation.png masks in one folder; got [{string.Join(", ", folders.Select(Path.GetFileName))}].");
         }
 
         var images = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (string folder in inputFolders)
         {
-            foreach (string file in Directory.EnumerateFiles(folder))
+            foreach (string file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
             {
                 string stem = Path.GetFileNameWithoutExtension(file);
                 if (SamplePairing.IsImageFile(file) && ImageId().IsMatch(stem))
@@ -58,7 +66,7 @@ public sealed partial class IsicTask1Reader : IDatasetReader
         var masks = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string folder in truthFolders)
         {
-            foreach (string file in Directory.EnumerateFiles(folder))
+            foreach (string file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
             {
                 Match m = MaskName().Match(Path.GetFileName(file));
                 if (m.Success)
@@ -68,10 +76,11 @@ public sealed partial class IsicTask1Reader : IDatasetReader
             }
         }
 
+        Dictionary<string, string> lesionTypes = IsicDiagnosisTable.ReadFolder(Root);
         return SamplePairing.Pair(
             images,
             id => masks.GetValueOrDefault(id),
-            _ => null,
+            id => lesionTypes.GetValueOrDefault(id),
             id => $"'{id}_segmentation.png' in {string.Join(" or ", truthFolders)}");
     }
 

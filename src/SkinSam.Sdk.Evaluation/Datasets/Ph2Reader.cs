@@ -3,13 +3,20 @@ using System.Text.RegularExpressions;
 namespace SkinSam.Sdk.Evaluation.Datasets;
 
 /// <summary>
-/// Reads PH2 (Mendonça et al. 2013): <c>PH2 Dataset images/IMDnnn/IMDnnn_Dermoscopic_Image/IMDnnn.bmp</c> with the mask
-/// <c>IMDnnn_lesion/IMDnnn_lesion.bmp</c>, and the clinical diagnosis from the table in <c>PH2_dataset.txt</c>
-/// (0, 1, 2 = <c>common-nevus</c>, <c>atypical-nevus</c>, <c>melanoma</c>).
+/// Reads PH2 (Mendonça et al. 2013) as users have it: the release layout
+/// <c>PH2 Dataset images/IMDnnn/IMDnnn_Dermoscopic_Image/IMDnnn.bmp</c> with the mask
+/// <c>IMDnnn_lesion/IMDnnn_lesion.bmp</c>, or a flat folder of <c>IMDnnn.bmp</c> and <c>IMDnnn_lesion.bmp</c>
+/// (any image format), with the clinical diagnosis (<c>common-nevus</c>, <c>atypical-nevus</c>, <c>melanoma</c>) from
+/// the table when one is found.
 /// </summary>
 /// <remarks>
-/// The root may be the release folder (holding <c>PH2 Dataset images</c> and <c>PH2_dataset.txt</c>) or the images
-/// folder itself, with <c>PH2_dataset.txt</c> beside it or in it. Without the text file, lesion types are null.
+/// The root may be the release folder (holding <c>PH2 Dataset images</c>), the images folder itself, or a flat folder.
+/// The table is the first of <c>PH2_dataset.txt</c>, <c>PH2_dataset.xlsx</c>, <c>PH2_dataset.csv</c>,
+/// <c>PH2_dataset.tsv</c> in the root, the images folder or the root's parent; the text forms may be the release's
+/// <c>||</c> table or the same columns tab-, comma- or semicolon-separated, and the clinical diagnosis may be a code
+/// 0, 1, 2 under <c>Clinical Diagnosis</c> or an <c>X</c> under <c>Common Nevus</c>, <c>Atypical Nevus</c> or
+/// <c>Melanoma</c> (the spreadsheet's form). Without a table, lesion types are null; a case missing from the table has
+/// a null lesion type.
 /// </remarks>
 public sealed partial class Ph2Reader : IDatasetReader
 {
@@ -40,8 +47,7 @@ public sealed partial class Ph2Reader : IDatasetReader
             imagesRoot = Root;
         }
 
-        string? table = new[] { Path.Combine(Root, "PH2_dataset.txt"), Path.Combine(imagesRoot, "PH2_dataset.txt"), Path.Combine(Path.GetDirectoryName(Root) ?? Root, "PH2_dataset.txt") }
-            .FirstOrDefault(File.Exists);
+        string? table = Ph2Table.Find([Root, imagesRoot, Path.GetDirectoryName(Root) ?? Root]);
         IReadOnlyDictionary<string, string> diagnoses = table is null ? new Dictionary<string, string>() : ReadDiagnoses(table);
 
         var images = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -62,69 +68,54 @@ public sealed partial class Ph2Reader : IDatasetReader
             SamplePairing.AddUnique(images, id, image);
         }
 
+        if (images.Count > 0)
+        {
+            return SamplePairing.Pair(
+                images,
+                id =>
+                {
+                    string mask = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(images[id])!)!, id + "_lesion", id + "_lesion.bmp");
+                    return File.Exists(mask) ? mask : null;
+                },
+                id => diagnoses.GetValueOrDefault(id),
+                id => $"'{id}_lesion/{id}_lesion.bmp' in the case folder");
+        }
+
+        // A flat folder: IMDnnn.<ext> images, IMDnnn_lesion.<ext> masks.
+        var masks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(imagesRoot).Where(SamplePairing.IsImageFile).Order(StringComparer.Ordinal))
+        {
+            string stem = Path.GetFileNameWithoutExtension(file);
+            if (CaseId().IsMatch(stem))
+            {
+                SamplePairing.AddUnique(images, stem, file);
+            }
+            else if (stem.EndsWith("_lesion", StringComparison.Ordinal) && CaseId().IsMatch(stem[..^"_lesion".Length]))
+            {
+                masks.TryAdd(stem[..^"_lesion".Length], file);
+            }
+        }
+
         if (images.Count == 0)
         {
-            throw new DatasetException(DatasetProblem.MissingFile, imagesRoot, "expected case folders IMDnnn; got none.");
+            throw new DatasetException(
+                DatasetProblem.MissingFile,
+                imagesRoot,
+                "expected PH2 case folders IMDnnn (the release's 'PH2 Dataset images') or a flat folder of IMDnnn.bmp with IMDnnn_lesion.bmp; got neither.");
         }
 
         return SamplePairing.Pair(
             images,
-            id =>
-            {
-                string mask = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(images[id])!)!, id + "_lesion", id + "_lesion.bmp");
-                return File.Exists(mask) ? mask : null;
-            },
+            id => masks.GetValueOrDefault(id),
             id => diagnoses.GetValueOrDefault(id),
-            id => $"'{id}_lesion/{id}_lesion.bmp' in the case folder");
+            id => $"'{id}_lesion.bmp' (or another image format) in {imagesRoot}");
     }
 
-    /// <summary>Parses the table of <c>PH2_dataset.txt</c>: rows <c>|| IMDnnn || ... ||</c> under a header naming <c>Clinical Diagnosis</c>.</summary>
-    /// <param name="path">The text file.</param>
+    /// <summary>Reads the clinical diagnosis per case from a PH2 table in any of its forms (see the remarks of <see cref="Ph2Reader"/>).</summary>
+    /// <param name="path">The <c>.txt</c>, <c>.csv</c>, <c>.tsv</c> or <c>.xlsx</c> file.</param>
     /// <returns>Lesion type per image id.</returns>
-    /// <exception cref="DatasetException">The file has no such header, or a row has a code other than 0, 1, 2.</exception>
-    internal static IReadOnlyDictionary<string, string> ReadDiagnoses(string path)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        int column = -1;
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
-        {
-            lineNumber++;
-            string trimmed = line.Trim();
-            if (!trimmed.StartsWith("||", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            string[] cells = [.. trimmed.Split("||").Select(c => c.Trim())];
-            if (column < 0)
-            {
-                column = Array.FindIndex(cells, c => c.Equals("Clinical Diagnosis", StringComparison.OrdinalIgnoreCase));
-                continue;
-            }
-
-            string id = cells.Length > 1 ? cells[1] : string.Empty;
-            if (!CaseId().IsMatch(id))
-            {
-                continue;
-            }
-
-            string code = column < cells.Length ? cells[column] : string.Empty;
-            if (code.Length != 1 || code[0] < '0' || code[0] > '2')
-            {
-                throw new DatasetException(DatasetProblem.MalformedMetadata, path, $"expected a clinical diagnosis 0, 1 or 2 for {id} on line {lineNumber}; got '{code}'.");
-            }
-
-            map[id] = ClinicalDiagnoses[code[0] - '0'];
-        }
-
-        if (column < 0)
-        {
-            throw new DatasetException(DatasetProblem.MalformedMetadata, path, "expected a table header row '|| Name || ... || Clinical Diagnosis || ...'; got none.");
-        }
-
-        return map;
-    }
+    /// <exception cref="DatasetException">The file has no header naming the case and diagnosis columns, or a row's diagnosis is not one of the three.</exception>
+    internal static IReadOnlyDictionary<string, string> ReadDiagnoses(string path) => Ph2Table.Read(path);
 
     [GeneratedRegex(@"^IMD\d+$", RegexOptions.CultureInvariant)]
     private static partial Regex CaseId();

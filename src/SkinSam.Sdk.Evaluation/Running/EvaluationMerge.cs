@@ -15,7 +15,10 @@ public static class EvaluationMerge
     /// <param name="bootstrap">The bootstrap options; null for the defaults.</param>
     /// <param name="exampleCount">Best and worst cases to draw; -1 for no plots.</param>
     /// <returns>The merged run.</returns>
-    /// <exception cref="EvaluationOutputException">A folder is not a run, runs differ in model, data set, prompt or seed, or an id has different results in two runs.</exception>
+    /// <exception cref="EvaluationOutputException">
+    /// A folder is not a run, runs differ in model, data set, prompt or seed, an id has different results in two runs,
+    /// or the runs are shards (<c>k/N</c>) but not every shard of N once.
+    /// </exception>
     public static EvaluationRun Merge(IReadOnlyList<string> inputFolders, string outputFolder, BootstrapOptions? bootstrap = null, int exampleCount = 3)
     {
         ArgumentNullException.ThrowIfNull(inputFolders);
@@ -28,6 +31,7 @@ public static class EvaluationMerge
         string outFull = Path.GetFullPath(outputFolder).TrimEnd(Path.DirectorySeparatorChar);
         RunDescription? first = null;
         var merged = new SortedDictionary<string, EvaluationRecord>(StringComparer.Ordinal);
+        var shards = new List<(string Folder, string? Shard)>();
         foreach (string folder in inputFolders)
         {
             if (string.Equals(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar), outFull, StringComparison.Ordinal))
@@ -46,6 +50,8 @@ public static class EvaluationMerge
                 first.RequireCompatible(description, folder);
             }
 
+            shards.Add((folder, description.Shard));
+
             foreach (EvaluationRecord record in RecordsFile.Read(Path.Combine(folder, RecordsFile.FileName)))
             {
                 if (merged.TryGetValue(record.ImageId, out EvaluationRecord? existing)
@@ -59,6 +65,7 @@ public static class EvaluationMerge
             }
         }
 
+        ShardSet.RequireComplete(shards);
         RunDescription result = first! with { Shard = null };
         Directory.CreateDirectory(outputFolder);
         result.Write(outputFolder);
