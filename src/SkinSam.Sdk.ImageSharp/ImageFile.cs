@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SkinSam.Sdk.ImageSharp.Completeness;
 using SkinSam.Sdk.Imaging;
 
 namespace SkinSam.Sdk.ImageSharp;
@@ -13,6 +14,14 @@ namespace SkinSam.Sdk.ImageSharp;
 /// Decodes image files (JPEG, PNG, BMP, GIF, TIFF, WebP, TGA, PBM) into RGB24 <see cref="ImageBuffer"/>s: one frame, 8-bit RGB
 /// (16-bit, grayscale, palette and alpha inputs converted), EXIF orientation applied, size limits checked before decoding.
 /// </summary>
+/// <remarks>
+/// An image is complete or refused: before decoding, the byte stream is walked (JPEG markers and scans up to EOI, PNG
+/// chunks and CRCs up to IEND with the IDAT stream inflated to the size the header needs, GIF blocks up to the trailer
+/// with the first image's pixels counted, the header sizes of BMP, TGA, PBM, TIFF and WebP), so a truncated file, or
+/// a header whose size the data cannot fill, is an <see cref="ImageDecodeException"/> before any pixel buffer is
+/// allocated instead of an image with invented rows. <see cref="ImageLoadOptions.AllowIncompleteData"/> switches the
+/// walk off for recovering damaged files.
+/// </remarks>
 public static class ImageFile
 {
     private static readonly Configuration DecoderConfiguration = CreateConfiguration();
@@ -103,7 +112,11 @@ public static class ImageFile
             throw new ImageDecodeException($"{name}: expected sides of at most {ImageBuffer.MaxDimension} pixels; got {info.Width}x{info.Height}.");
         }
 
-        CheckBmpLength(data, name, format, info);
+        if (!options.AllowIncompleteData && ImageCompleteness.Problem(data, format, info.Width, info.Height) is { } problem)
+        {
+            throw new ImageDecodeException($"{name}: {problem}.");
+        }
+
         Image<Rgb24> image;
         try
         {
@@ -125,34 +138,6 @@ public static class ImageFile
             var pixelsOut = new byte[frame.Width * frame.Height * 3];
             frame.CopyPixelDataTo(pixelsOut);
             return new ImageBuffer(pixelsOut, frame.Width, frame.Height, PixelFormat.Rgb24);
-        }
-    }
-
-    /// <summary>
-    /// ImageSharp fills the missing rows of a truncated BMP silently; the BMP header states the file size and where the
-    /// pixels start, so a short file is caught here instead of becoming an image with invented pixels.
-    /// </summary>
-    private static void CheckBmpLength(byte[] data, string name, IImageFormat format, IImageInfo info)
-    {
-        if (!string.Equals(format.Name, "BMP", StringComparison.OrdinalIgnoreCase) || data.Length < 34)
-        {
-            return;
-        }
-
-        uint fileSize = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(2));
-        uint pixelOffset = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(10));
-        ushort bitsPerPixel = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(28));
-        uint compression = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(30));
-        long needed = fileSize;
-        if (compression == 0 && bitsPerPixel is 1 or 4 or 8 or 16 or 24 or 32)
-        {
-            long stride = ((((long)info.Width * bitsPerPixel) + 31) / 32) * 4;
-            needed = Math.Max(needed, pixelOffset + (stride * info.Height));
-        }
-
-        if (data.Length < needed)
-        {
-            throw new ImageDecodeException($"{name}: expected {needed} bytes for a {info.Width}x{info.Height} BMP as its header states; got {data.Length} (truncated).");
         }
     }
 
