@@ -252,8 +252,8 @@ public sealed record ModelManifest
                 string? closest = known.OrderBy(k => EditDistance(k.ToLowerInvariant(), property.Name.ToLowerInvariant())).FirstOrDefault();
                 bool close = closest is not null && EditDistance(closest.ToLowerInvariant(), property.Name.ToLowerInvariant()) <= Math.Max(2, closest.Length / 3);
                 errors.Add(close
-                    ? $"unknown key '{key}'; did you mean '{prefix}{closest}'?"
-                    : $"unknown key '{key}'; expected one of {string.Join(", ", known.Select(k => "'" + prefix + k + "'"))}");
+                    ? $"'{key}': expected a key the schema knows; got an unknown key (did you mean '{prefix}{closest}'?)"
+                    : $"'{key}': expected one of {string.Join(", ", known.Select(k => "'" + prefix + k + "'"))}; got an unknown key");
                 continue;
             }
 
@@ -317,7 +317,16 @@ public sealed record ModelManifest
 
             if (v.ValueKind == JsonValueKind.String)
             {
-                return v.GetString();
+                try
+                {
+                    return v.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // An escaped lone surrogate (\ud800) is valid JSON but no string.
+                    errors.Add($"'{prefix}{name}': expected a string of valid UTF-16; got {v.GetRawText()} (an unpaired surrogate)");
+                    return fallback;
+                }
             }
 
             errors.Add($"'{prefix}{name}': expected a string; got {v.ValueKind}");

@@ -82,11 +82,12 @@ public sealed class ModelManifestTests
     }
 
     [Theory]
-    [InlineData("""{"preprocesing": "medsam"}""", "unknown key 'preprocesing'; did you mean 'preprocessing'?")]
-    [InlineData("""{"Preprocessing": "medsam"}""", "unknown key 'Preprocessing'; did you mean 'preprocessing'?")]
-    [InlineData("""{"decoder": {"varient": "single-mask"}}""", "unknown key 'decoder.varient'; did you mean 'decoder.variant'?")]
-    [InlineData("""{"supportNoPrompt": true}""", "unknown key 'supportNoPrompt'; did you mean 'supportsNoPrompt'?")]
-    [InlineData("""{"weights": "x.pth"}""", "unknown key 'weights'; expected one of 'decoder', 'encoder', 'family', 'inputSize', 'license', 'maskThreshold', 'name', 'preprocessing', 'provenance', 'schemaVersion', 'supportsNoPrompt'")]
+    [InlineData("""{"preprocesing": "medsam"}""", "'preprocesing': expected a key the schema knows; got an unknown key (did you mean 'preprocessing'?)")]
+    [InlineData("""{"Preprocessing": "medsam"}""", "'Preprocessing': expected a key the schema knows; got an unknown key (did you mean 'preprocessing'?)")]
+    [InlineData("""{"decoder": {"varient": "single-mask"}}""", "'decoder.varient': expected a key the schema knows; got an unknown key (did you mean 'decoder.variant'?)")]
+    [InlineData("""{"supportNoPrompt": true}""", "'supportNoPrompt': expected a key the schema knows; got an unknown key (did you mean 'supportsNoPrompt'?)")]
+    [InlineData("""{"weights": "x.pth"}""", "'weights': expected one of 'decoder', 'encoder', 'family', 'inputSize', 'license', 'maskThreshold', 'name', 'preprocessing', 'provenance', 'schemaVersion', 'supportsNoPrompt'; got an unknown key")]
+    [InlineData("""{"name": "x\ud800"}""", "'name': expected a string of valid UTF-16; got \"x\\ud800\" (an unpaired surrogate)")]
     public void Parse_UnknownKey_ThrowsNamingTheClosestKnownKey(string json, string message)
     {
         var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, "model.json"));
