@@ -37,7 +37,7 @@ public static class ImageFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"Expected an image file at '{path}'; got no such file.", path);
+            throw new FileNotFoundException($"Expected an image file at '{path}'; got {(Directory.Exists(path) ? "a directory" : "no such file")}.", path);
         }
 
         using FileStream stream = File.OpenRead(path);

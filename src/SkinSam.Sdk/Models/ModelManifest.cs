@@ -174,6 +174,7 @@ public sealed record ModelManifest
 
             if (errors.Count > 0)
             {
+                errors = [.. errors.Distinct(StringComparer.Ordinal)];
                 throw new ModelLoadException($"{source}: {errors.Count} problem(s): {string.Join("; ", errors)}.");
             }
 

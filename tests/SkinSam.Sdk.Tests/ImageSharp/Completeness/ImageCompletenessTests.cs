@@ -93,9 +93,10 @@ public sealed class ImageCompletenessTests
     }
 
     [Fact]
-    public void Decode_JpegHalfWithEndMarkerAppended_AndRestartIntervalThrowsMissingRestarts()
+    public void Decode_JpegWithRestartIntervalButTooFewRestartMarkers_ThrowsMissingScanData()
     {
-        // With a restart interval, scan data cut and closed with a forged EOI lacks restart markers.
+        // A restart interval of 1 MCU promises a restart marker between every two MCUs; half a scan closed with a forged
+        // EOI (and this encoder's scan, which has none) holds too few.
         byte[] jpeg = Encode(new JpegEncoder { Quality = 90 });
         int scan = ScanDataStart(jpeg);
         var dri = new byte[] { 0xFF, 0xDD, 0x00, 0x04, 0x00, 0x01 };
