@@ -6,9 +6,11 @@ namespace SkinSam.Sdk.ImageSharp.Completeness;
 /// The JPEG rule: the marker stream runs from SOI to EOI with every segment inside the data; every scan's entropy-coded
 /// data ends at a marker, not at the end of the data; every frame component is covered by a scan (for progressive
 /// frames: every coefficient of every component down to bit 0); a restart interval implies the exact number of RST
-/// markers per scan; and Huffman-coded scans carry at least the bits the declared size needs (2 bits per 8x8 block of a
+/// markers per scan; Huffman-coded scans carry at least the bits the declared size needs (2 bits per 8x8 block of a
 /// sequential scan, 1 bit per block of a progressive DC scan), so a few-KB header claiming 9000 x 9000 is refused
-/// before ImageSharp allocates its pixels. ImageSharp alone fills rows it never received with grey.
+/// before ImageSharp allocates its pixels; and the Huffman codes of sequential and progressive first scans hold every
+/// MCU the frame needs (<see cref="JpegHuffmanWalk"/>), so data cut and closed with a forged end marker is refused too.
+/// ImageSharp alone fills rows it never received with grey.
 /// </summary>
 internal static class JpegCompleteness
 {
@@ -25,9 +27,9 @@ internal static class JpegCompleteness
         }
 
         Frame? frame = null;
+        var tables = new JpegHuffmanWalk.Table?[8];
         int restartInterval = 0;
         int scans = 0;
-        long entropyBits = 0, requiredBits = 0;
         int pos = 2;
         while (true)
         {
@@ -38,7 +40,15 @@ internal static class JpegCompleteness
 
             if (data[pos] != 0xFF)
             {
-                return $"expected a marker at byte {pos}; got 0x{data[pos]:X2}";
+                // Extraneous bytes before a marker: libjpeg warns and goes on, and so do cameras' files; the end
+                // marker is still required.
+                int next = data[pos..].IndexOf((byte)0xFF);
+                if (next < 0)
+                {
+                    return $"expected the end-of-image marker FFD9; got the data ending at byte {data.Length} after {scans} scan(s) and {data.Length - pos} bytes that are no marker (truncated)";
+                }
+
+                pos += next;
             }
 
             while (pos < data.Length && data[pos] == 0xFF)
@@ -86,6 +96,13 @@ internal static class JpegCompleteness
                 if (frame is null)
                 {
                     return $"expected a frame header (SOF) with 1 to {MaxComponents} components; got a malformed FF{marker:X2} segment of {length} bytes";
+                }
+            }
+            else if (marker == 0xC4)
+            {
+                if (!JpegHuffmanWalk.Table.ReadSegment(segment, tables))
+                {
+                    return $"expected Huffman tables (DHT) of at most 256 codes each; got a malformed DHT segment of {length} bytes";
                 }
             }
             else if (marker == 0xDD && segment.Length >= 2)
@@ -149,11 +166,22 @@ internal static class JpegCompleteness
                     }
                 }
 
-                entropyBits += (long)(pos - start) * 8;
+                long scanBits = (long)(pos - start) * 8;
+                long requiredBits = 0;
                 if (frame.Huffman)
                 {
                     long blocks = scan.BlockCount(frame);
-                    requiredBits += frame.Progressive ? (scan.Ss == 0 && scan.Ah == 0 ? blocks : 0) : blocks * 2;
+                    requiredBits = frame.Progressive ? (scan.Ss == 0 && scan.Ah == 0 ? blocks : 0) : blocks * 2;
+                }
+
+                if (scanBits < requiredBits)
+                {
+                    return $"expected at least {(requiredBits + 7) / 8} bytes of entropy-coded data in scan {scans} of a {frame.Width}x{frame.Height} JPEG ({requiredBits} bits at the least its blocks need); got {scanBits / 8} (the header claims more pixels than the data can hold)";
+                }
+
+                if (CountMcus(data[start..pos], frame, scan, tables, restartInterval, mcus) is long counted && counted < mcus)
+                {
+                    return $"expected {mcus} MCUs of entropy-coded data in scan {scans}; got {counted} before the data ended (missing scan data)";
                 }
 
                 scan.Record(frame);
@@ -170,12 +198,61 @@ internal static class JpegCompleteness
             return "expected at least one scan (SOS); got none before the end-of-image marker";
         }
 
-        if (entropyBits < requiredBits)
+        return frame.Coverage();
+    }
+
+    /// <summary>The MCUs the scan's Huffman codes hold, or null when the scan cannot be counted (arithmetic coding, lossless, progressive refinement, a missing table).</summary>
+    private static long? CountMcus(ReadOnlySpan<byte> entropy, Frame frame, Scan scan, JpegHuffmanWalk.Table?[] tables, int restartInterval, long mcus)
+    {
+        if (!frame.Huffman || frame.Hierarchical || frame.Marker == 0xC3)
         {
-            return $"expected at least {(requiredBits + 7) / 8} bytes of entropy-coded data for a {frame.Width}x{frame.Height} JPEG ({requiredBits} bits at the least its blocks need); got {entropyBits / 8} (the header claims more pixels than the data can hold)";
+            return null;
         }
 
-        return frame.Coverage();
+        JpegHuffmanWalk.ScanKind kind;
+        if (!frame.Progressive)
+        {
+            kind = JpegHuffmanWalk.ScanKind.Sequential;
+        }
+        else if (scan.Ss == 0)
+        {
+            kind = scan.Ah == 0 ? JpegHuffmanWalk.ScanKind.DcFirst : JpegHuffmanWalk.ScanKind.DcRefine;
+        }
+        else if (scan.Ah == 0 && scan.Components.Length == 1)
+        {
+            kind = JpegHuffmanWalk.ScanKind.AcFirst;
+        }
+        else
+        {
+            return null;
+        }
+
+        var dc = new JpegHuffmanWalk.Table?[scan.Components.Length];
+        var ac = new JpegHuffmanWalk.Table?[scan.Components.Length];
+        for (int i = 0; i < scan.Components.Length; i++)
+        {
+            dc[i] = tables[scan.DcTables[i] & 3];
+            ac[i] = tables[4 + (scan.AcTables[i] & 3)];
+            bool needsDc = kind is JpegHuffmanWalk.ScanKind.Sequential or JpegHuffmanWalk.ScanKind.DcFirst;
+            bool needsAc = kind is JpegHuffmanWalk.ScanKind.Sequential or JpegHuffmanWalk.ScanKind.AcFirst;
+            if ((needsDc && dc[i] is null) || (needsAc && ac[i] is null))
+            {
+                return null;
+            }
+        }
+
+        var blocks = new List<int>();
+        for (int i = 0; i < scan.Components.Length; i++)
+        {
+            int c = scan.Components[i];
+            int count = scan.Components.Length == 1 ? 1 : frame.H[c] * frame.V[c];
+            for (int b = 0; b < count; b++)
+            {
+                blocks.Add(i);
+            }
+        }
+
+        return JpegHuffmanWalk.CountMcus(entropy, [.. blocks], dc, ac, kind, scan.Ss, scan.Se, restartInterval, mcus);
     }
 
     private static bool IsStartOfFrame(byte marker) => marker is (>= 0xC0 and <= 0xCF) and not (0xC4 or 0xC8 or 0xCC);
@@ -297,9 +374,11 @@ internal static class JpegCompleteness
 
     private sealed class Scan
     {
-        private Scan(int[] components, int ss, int se, int ah, int al)
+        private Scan(int[] components, byte[] dcTables, byte[] acTables, int ss, int se, int ah, int al)
         {
             Components = components;
+            DcTables = dcTables;
+            AcTables = acTables;
             Ss = ss;
             Se = se;
             Ah = ah;
@@ -308,6 +387,12 @@ internal static class JpegCompleteness
 
         /// <summary>Indexes into the frame's components.</summary>
         public int[] Components { get; }
+
+        /// <summary>Per scan component, its DC table number.</summary>
+        public byte[] DcTables { get; }
+
+        /// <summary>Per scan component, its AC table number.</summary>
+        public byte[] AcTables { get; }
 
         public int Ss { get; }
 
@@ -331,6 +416,8 @@ internal static class JpegCompleteness
             }
 
             var components = new int[n];
+            var dc = new byte[n];
+            var ac = new byte[n];
             for (int i = 0; i < n; i++)
             {
                 int index = Array.IndexOf(frame.Ids, s[1 + (2 * i)]);
@@ -340,6 +427,8 @@ internal static class JpegCompleteness
                 }
 
                 components[i] = index;
+                dc[i] = (byte)(s[2 + (2 * i)] >> 4);
+                ac[i] = (byte)(s[2 + (2 * i)] & 15);
             }
 
             int o = 1 + (2 * n);
@@ -357,7 +446,7 @@ internal static class JpegCompleteness
                 return null;
             }
 
-            return new Scan(components, ss, se, ah, al);
+            return new Scan(components, dc, ac, ss, se, ah, al);
         }
 
         public long McuCount(Frame frame)

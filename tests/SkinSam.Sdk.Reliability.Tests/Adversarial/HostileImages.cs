@@ -25,6 +25,8 @@ internal static class HostileImages
             yield return Bytes($"jpeg cut at {fraction:P1} of its scan data", "cut.jpg", () => CutJpegScan(Jpeg(), fraction), Refused);
         }
 
+        yield return Bytes("jpeg cut in half, forged EOI appended", "forged.jpg", () => [.. CutJpegScan(Jpeg(), 0.5), 0xFF, 0xD9], Refused);
+        yield return Bytes("jpeg with 100 bytes of junk before a marker (libjpeg goes on)", "junk.jpg", JunkBeforeMarker, null);
         yield return Bytes("jpeg header bomb 9000x9000 in 1 KB", "bomb.jpg", () => JpegClaiming(9000, 9000), Refused);
         yield return Bytes("jpeg header bomb 65535x65535", "bomb.jpg", () => JpegClaiming(65535, 65535), Refused);
         yield return Bytes("jpeg header 10000x1 with 16x16 of data", "strip.jpg", () => JpegClaiming(10000, 1), Refused);
@@ -87,6 +89,13 @@ internal static class HostileImages
         jpeg[Marker(jpeg, 0xC0) + 1] = 0xC2;
         jpeg[ScanDataStart(jpeg) - 2] = 0; // Se: the DC coefficient only
         return jpeg;
+    }
+
+    private static byte[] JunkBeforeMarker()
+    {
+        byte[] jpeg = Jpeg();
+        int sos = Marker(jpeg, 0xDA);
+        return [.. jpeg.AsSpan(0, sos), .. Enumerable.Repeat((byte)0x00, 100), .. jpeg.AsSpan(sos)];
     }
 
     private static byte[] ExifOrientation(ushort value)

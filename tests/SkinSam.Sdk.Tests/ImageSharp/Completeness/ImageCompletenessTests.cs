@@ -106,6 +106,27 @@ public sealed class ImageCompletenessTests
     }
 
     [Theory]
+    [InlineData(JpegColorType.YCbCrRatio420)]
+    [InlineData(JpegColorType.YCbCrRatio444)]
+    [InlineData(JpegColorType.Luminance)]
+    public void Decode_JpegCutInsideScanDataThenForgedEndMarker_ThrowsMissingMcus(JpegColorType color)
+    {
+        byte[] jpeg = Encode(new JpegEncoder { Quality = 90, ColorType = color }, 96, 64);
+        ImageFile.Decode(jpeg, "whole.jpg");
+        int scan = ScanDataStart(jpeg);
+        int refused = 0;
+        for (int cut = scan + 100; cut < jpeg.Length - 40; cut += 23) // past the minimum bytes the blocks need
+        {
+            byte[] forged = [.. jpeg.AsSpan(0, cut), 0xFF, 0xD9];
+            var ex = Assert.Throws<ImageDecodeException>(() => ImageFile.Decode(forged, "forged.jpg"));
+            Assert.Contains("MCUs of entropy-coded data in scan 1; got", ex.Message, StringComparison.Ordinal);
+            refused++;
+        }
+
+        Assert.True(refused > 10, $"Expected more than 10 cuts; got {refused}.");
+    }
+
+    [Theory]
     [InlineData(9000, 9000)]
     [InlineData(65535, 65535)]
     [InlineData(10000, 1)]
@@ -116,7 +137,7 @@ public sealed class ImageCompletenessTests
         BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 5), (ushort)height);
         BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 7), (ushort)width);
         var ex = Assert.Throws<ImageDecodeException>(() => ImageFile.Decode(jpeg, "bomb.jpg", Unlimited));
-        Assert.Contains($"for a {width}x{height} JPEG", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"of a {width}x{height} JPEG", ex.Message, StringComparison.Ordinal);
         Assert.Contains("the header claims more pixels than the data can hold", ex.Message, StringComparison.Ordinal);
     }
 
@@ -137,12 +158,16 @@ public sealed class ImageCompletenessTests
     [Fact]
     public void Decode_JpegWhoseScanNamesOneOfThreeComponents_ThrowsMissingScan()
     {
-        byte[] jpeg = Encode(new JpegEncoder { Quality = 75, ColorType = JpegColorType.YCbCrRatio444 });
-        int sos = FindMarker(jpeg, 0xDA);
-        Assert.Equal(3, jpeg[sos + 4]);
-        byte[] oneComponent = [.. jpeg.AsSpan(0, sos), 0xFF, 0xDA, 0x00, 0x08, 0x01, jpeg[sos + 5], jpeg[sos + 6], 0x00, 0x3F, 0x00, .. jpeg.AsSpan(ScanDataStart(jpeg))];
-        var ex = Assert.Throws<ImageDecodeException>(() => ImageFile.Decode(oneComponent, "onescan.jpg"));
-        Assert.Contains("expected a scan for each of the 3 frame components; got none for component", ex.Message, StringComparison.Ordinal);
+        // A grey JPEG's frame header rewritten to declare three components: its one scan covers the first only.
+        byte[] gray = Encode(new JpegEncoder { Quality = 75, ColorType = JpegColorType.Luminance });
+        int sof = FindMarker(gray, 0xC0);
+        int length = BinaryPrimitives.ReadUInt16BigEndian(gray.AsSpan(sof + 2));
+        Assert.Equal(1, gray[sof + 9]);
+        byte[] component = gray.AsSpan(sof + 10, 3).ToArray();
+        byte[] sofSegment = [0xFF, 0xC0, 0x00, (byte)(length + 6), .. gray.AsSpan(sof + 4, 5), 3, .. component, 2, component[1], component[2], 3, component[1], component[2]];
+        byte[] threeComponents = [.. gray.AsSpan(0, sof), .. sofSegment, .. gray.AsSpan(sof + 2 + length)];
+        var ex = Assert.Throws<ImageDecodeException>(() => ImageFile.Decode(threeComponents, "onescan.jpg"));
+        Assert.Equal("onescan.jpg: expected a scan for each of the 3 frame components; got none for component 2 (missing scan).", ex.Message);
     }
 
     [Fact]
