@@ -112,9 +112,23 @@ public static class ImageFile
             throw new ImageDecodeException($"{name}: expected sides of at most {ImageBuffer.MaxDimension} pixels; got {info.Width}x{info.Height}.");
         }
 
-        if (!options.AllowIncompleteData && ImageCompleteness.Problem(data, format, info.Width, info.Height) is { } problem)
+        if (!options.AllowIncompleteData)
         {
-            throw new ImageDecodeException($"{name}: {problem}.");
+            string? problem;
+            try
+            {
+                problem = ImageCompleteness.Problem(data, format, info.Width, info.Height);
+            }
+            catch (Exception ex) when (IsDecoderFailure(ex))
+            {
+                // The walk reads hostile structures; whatever it trips over is a damaged file, never a crash.
+                problem = $"expected a well-formed {format.Name} structure; got {Describe(ex)}";
+            }
+
+            if (problem is not null)
+            {
+                throw new ImageDecodeException($"{name}: {problem}.");
+            }
         }
 
         Image<Rgb24> image;
