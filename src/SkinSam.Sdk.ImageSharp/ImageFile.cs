@@ -30,14 +30,22 @@ public static class ImageFile
     /// <param name="path">The file.</param>
     /// <param name="options">Limits; null for <see cref="ImageLoadOptions.Default"/>.</param>
     /// <returns>A tightly packed RGB24 image that owns its pixels.</returns>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="ImageDecodeException">The file is not a supported image, is truncated or corrupt, or is over a limit.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path names a directory.</exception>
+    /// <exception cref="ImageDecodeException">The file is not a supported image, is truncated or corrupt, is over a limit, or is a named pipe, socket or device.</exception>
     public static ImageBuffer Load(string path, ImageLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Expected an image file at '{path}'; got {(Directory.Exists(path) ? "a directory" : "no such file")}.", path);
+        }
+
+        // A named pipe would block the read forever and a device (/dev/zero, /dev/urandom) never ends: refuse both
+        // before opening. A link is followed to what it finally names.
+        string target = new FileInfo(path).LinkTarget is null ? path : File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        if (FileSystemEntryKind.DescribeIfNotRegularFile(Path.GetFullPath(target)) is { } kind)
+        {
+            throw new ImageDecodeException($"{path}: expected a regular image file; got {kind}.");
         }
 
         using FileStream stream = File.OpenRead(path);

@@ -32,6 +32,14 @@ internal static class HostileFiles
         return ms.ToArray();
     }
 
+    /// <summary>Makes a named pipe with mkfifo(1).</summary>
+    public static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
+        Assert.True(mkfifo.WaitForExit(10_000), "mkfifo did not finish");
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
     public static byte[] Jpeg(int quality = 85) => Encode(new JpegEncoder { Quality = quality });
 
     /// <summary>The bytes of <paramref name="jpeg"/> up to <paramref name="fraction"/> of its first scan's entropy-coded data.</summary>

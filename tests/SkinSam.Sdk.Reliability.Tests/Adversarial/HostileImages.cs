@@ -68,6 +68,22 @@ internal static class HostileImages
         yield return Bytes("png signature only", "sig.png", () => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], Refused);
         yield return Bytes("text with an image extension", "notes.png", () => "patient notes, not an image"u8.ToArray(), Refused);
         yield return Bytes("1 KB of random bytes", "noise.jpg", () => Noise(1024), Refused);
+        yield return new HostileCase("input is a named pipe (would block forever)", Refused, ctx =>
+        {
+            string fifo = Path.Combine(ctx.Folder, Guid.NewGuid().ToString("N") + ".jpg");
+            MakeFifo(fifo);
+            ImageFile.Load(fifo);
+        });
+        yield return new HostileCase("input is /dev/zero (never ends)", Refused, _ => ImageFile.Load("/dev/zero"));
+        yield return new HostileCase("input is a symbolic link to a symbolic link to a jpeg", null, ctx =>
+        {
+            string jpeg = Path.Combine(ctx.Folder, Guid.NewGuid().ToString("N") + ".jpg");
+            File.WriteAllBytes(jpeg, Jpeg());
+            string first = jpeg + ".link1.jpg";
+            File.CreateSymbolicLink(first, jpeg);
+            File.CreateSymbolicLink(jpeg + ".link2.jpg", first);
+            ImageFile.Load(jpeg + ".link2.jpg");
+        });
         yield return new HostileCase("missing file", typeof(FileNotFoundException), ctx => ImageFile.Load(Path.Combine(ctx.Folder, "no-such.jpg")));
         yield return new HostileCase("a directory named like an image", typeof(FileNotFoundException), ctx => ImageFile.Load(Directory.CreateDirectory(Path.Combine(ctx.Folder, "dir.jpg")).FullName));
     }
