@@ -1,16 +1,28 @@
 namespace SkinSam.Sdk.ImageSharp;
 
-/// <summary>Writes a file through a temporary file in the same folder and a rename, so readers never see half a file.</summary>
+/// <summary>
+/// Writes a file through a temporary file in the same folder and a rename, so readers never see half a file. Only
+/// regular files are written: a destination that is a device (<c>/dev/null</c>, <c>/dev/full</c>), named pipe, socket,
+/// directory or symbolic link is refused with an <see cref="OutputPathException"/> and left as it is (a link is
+/// never followed, and never replaced by the rename).
+/// </summary>
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> with what <paramref name="write"/> puts into the stream, replacing any old file only when complete.</summary>
-    /// <param name="path">The destination.</param>
+    /// <param name="path">The destination: a regular file or a path where nothing exists yet.</param>
     /// <param name="write">Writes the content.</param>
+    /// <exception cref="OutputPathException">The destination exists and is not a regular file, or the path names a folder.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
+        if (Path.EndsInDirectorySeparator(full))
+        {
+            throw new OutputPathException($"Expected an output file path; got '{path}', which names a folder.");
+        }
+
+        ThrowIfNotRegularFile(full, path);
         string dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -22,6 +34,8 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
+            // Again just before the rename: the entry may have been swapped for a link or a pipe while writing.
+            ThrowIfNotRegularFile(full, path);
             File.Move(temp, full, overwrite: true);
         }
         catch
@@ -71,6 +85,15 @@ public static class AtomicFile
         }
 
         return deleted;
+    }
+
+    /// <summary>Throws <see cref="OutputPathException"/> when <paramref name="full"/> exists and is not a regular file.</summary>
+    internal static void ThrowIfNotRegularFile(string full, string given)
+    {
+        if (FileSystemEntryKind.DescribeIfNotRegularFile(full) is { } kind)
+        {
+            throw new OutputPathException($"Expected '{given}' to be a regular file or not to exist yet; got {kind}. Refusing to write: nothing was replaced.");
+        }
     }
 
     /// <summary>True for names of the form <c>.NAME.GUID.tmp</c> with a 32-digit hexadecimal GUID and a non-empty NAME.</summary>

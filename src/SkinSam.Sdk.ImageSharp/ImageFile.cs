@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SkinSam.Sdk.ImageSharp.Completeness;
 using SkinSam.Sdk.Imaging;
 
 namespace SkinSam.Sdk.ImageSharp;
@@ -13,6 +14,14 @@ namespace SkinSam.Sdk.ImageSharp;
 /// Decodes image files (JPEG, PNG, BMP, GIF, TIFF, WebP, TGA, PBM) into RGB24 <see cref="ImageBuffer"/>s: one frame, 8-bit RGB
 /// (16-bit, grayscale, palette and alpha inputs converted), EXIF orientation applied, size limits checked before decoding.
 /// </summary>
+/// <remarks>
+/// An image is complete or refused: before decoding, the byte stream is walked (JPEG markers and scans up to EOI, PNG
+/// chunks and CRCs up to IEND with the IDAT stream inflated to the size the header needs, GIF blocks up to the trailer
+/// with the first image's pixels counted, the header sizes of BMP, TGA, PBM, TIFF and WebP), so a truncated file, or
+/// a header whose size the data cannot fill, is an <see cref="ImageDecodeException"/> before any pixel buffer is
+/// allocated instead of an image with invented rows. <see cref="ImageLoadOptions.AllowIncompleteData"/> switches the
+/// walk off for recovering damaged files.
+/// </remarks>
 public static class ImageFile
 {
     private static readonly Configuration DecoderConfiguration = CreateConfiguration();
@@ -21,14 +30,22 @@ public static class ImageFile
     /// <param name="path">The file.</param>
     /// <param name="options">Limits; null for <see cref="ImageLoadOptions.Default"/>.</param>
     /// <returns>A tightly packed RGB24 image that owns its pixels.</returns>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="ImageDecodeException">The file is not a supported image, is truncated or corrupt, or is over a limit.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path names a directory.</exception>
+    /// <exception cref="ImageDecodeException">The file is not a supported image, is truncated or corrupt, is over a limit, or is a named pipe, socket or device.</exception>
     public static ImageBuffer Load(string path, ImageLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"Expected an image file at '{path}'; got no such file.", path);
+            throw new FileNotFoundException($"Expected an image file at '{path}'; got {(Directory.Exists(path) ? "a directory" : "no such file")}.", path);
+        }
+
+        // A named pipe would block the read forever and a device (/dev/zero, /dev/urandom) never ends: refuse both
+        // before opening. A link is followed to what it finally names.
+        string target = new FileInfo(path).LinkTarget is null ? path : File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        if (FileSystemEntryKind.DescribeIfNotRegularFile(Path.GetFullPath(target)) is { } kind)
+        {
+            throw new ImageDecodeException($"{path}: expected a regular image file; got {kind}.");
         }
 
         using FileStream stream = File.OpenRead(path);
@@ -103,7 +120,25 @@ public static class ImageFile
             throw new ImageDecodeException($"{name}: expected sides of at most {ImageBuffer.MaxDimension} pixels; got {info.Width}x{info.Height}.");
         }
 
-        CheckBmpLength(data, name, format, info);
+        if (!options.AllowIncompleteData)
+        {
+            string? problem;
+            try
+            {
+                problem = ImageCompleteness.Problem(data, format, info.Width, info.Height);
+            }
+            catch (Exception ex) when (IsDecoderFailure(ex))
+            {
+                // The walk reads hostile structures; whatever it trips over is a damaged file, never a crash.
+                problem = $"expected a well-formed {format.Name} structure; got {Describe(ex)}";
+            }
+
+            if (problem is not null)
+            {
+                throw new ImageDecodeException($"{name}: {problem}.");
+            }
+        }
+
         Image<Rgb24> image;
         try
         {
@@ -125,34 +160,6 @@ public static class ImageFile
             var pixelsOut = new byte[frame.Width * frame.Height * 3];
             frame.CopyPixelDataTo(pixelsOut);
             return new ImageBuffer(pixelsOut, frame.Width, frame.Height, PixelFormat.Rgb24);
-        }
-    }
-
-    /// <summary>
-    /// ImageSharp fills the missing rows of a truncated BMP silently; the BMP header states the file size and where the
-    /// pixels start, so a short file is caught here instead of becoming an image with invented pixels.
-    /// </summary>
-    private static void CheckBmpLength(byte[] data, string name, IImageFormat format, IImageInfo info)
-    {
-        if (!string.Equals(format.Name, "BMP", StringComparison.OrdinalIgnoreCase) || data.Length < 34)
-        {
-            return;
-        }
-
-        uint fileSize = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(2));
-        uint pixelOffset = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(10));
-        ushort bitsPerPixel = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(28));
-        uint compression = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(30));
-        long needed = fileSize;
-        if (compression == 0 && bitsPerPixel is 1 or 4 or 8 or 16 or 24 or 32)
-        {
-            long stride = ((((long)info.Width * bitsPerPixel) + 31) / 32) * 4;
-            needed = Math.Max(needed, pixelOffset + (stride * info.Height));
-        }
-
-        if (data.Length < needed)
-        {
-            throw new ImageDecodeException($"{name}: expected {needed} bytes for a {info.Width}x{info.Height} BMP as its header states; got {data.Length} (truncated).");
         }
     }
 

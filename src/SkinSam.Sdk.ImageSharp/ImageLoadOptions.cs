@@ -15,6 +15,15 @@ public sealed class ImageLoadOptions
     /// <summary>Rotate or flip the pixels as the EXIF orientation tag says, so that coordinates match what viewers show. Default: true.</summary>
     public bool ApplyExifOrientation { get; init; } = true;
 
+    /// <summary>
+    /// Decode files whose data is incomplete (a JPEG without its end marker or with missing scans, a PNG without IEND,
+    /// with a bad CRC or a short IDAT, a GIF without its trailer, a BMP shorter than its header states, a header whose
+    /// size the data cannot fill), letting the decoder fill what is missing. Only for recovering damaged files, never
+    /// for measurement: the invented pixels look like image content. <see cref="MaxPixels"/> and
+    /// <see cref="MaxBytes"/> still apply. Default: false (such files are an <see cref="ImageDecodeException"/>).
+    /// </summary>
+    public bool AllowIncompleteData { get; init; }
+
     /// <summary>Throws one <see cref="ArgumentException"/> naming every invalid setting.</summary>
     public void Validate()
     {

@@ -12,6 +12,7 @@ public static class MaskImage
     /// <summary>Writes a mask as an 8-bit grayscale PNG, 0 and 255, atomically.</summary>
     /// <param name="mask">The mask.</param>
     /// <param name="path">The destination file.</param>
+    /// <exception cref="OutputPathException">The destination exists and is not a regular file (device, pipe, socket, directory, symbolic link); it is left as it is.</exception>
     public static void SavePng(BinaryMask mask, string path)
     {
         ArgumentNullException.ThrowIfNull(mask);
@@ -29,6 +30,7 @@ public static class MaskImage
     /// <param name="tint">Tint colour as RGB; default a green.</param>
     /// <param name="opacity">Tint opacity 0..1; default 0.35.</param>
     /// <exception cref="ArgumentException">The mask and image sizes differ.</exception>
+    /// <exception cref="OutputPathException">The destination exists and is not a regular file (device, pipe, socket, directory, symbolic link); it is left as it is.</exception>
     public static void SaveOverlay(ImageBuffer image, BinaryMask mask, string path, (byte R, byte G, byte B)? tint = null, float opacity = 0.35f)
     {
         ArgumentNullException.ThrowIfNull(mask);

@@ -16,6 +16,9 @@ public sealed record ModelManifest
     /// <summary>The manifest schema version this SDK reads.</summary>
     public const int CurrentSchemaVersion = 1;
 
+    /// <summary>The largest manifest accepted, in bytes or characters: 1 MiB, far above any real manifest (about 500 bytes).</summary>
+    public const int MaxLength = 1024 * 1024;
+
     /// <summary>Model identifier, e.g. <c>skinsam-tiny</c>.</summary>
     public string Name { get; init; } = "sam";
 
@@ -68,6 +71,12 @@ public sealed record ModelManifest
         string json;
         try
         {
+            long length = new FileInfo(path).Length;
+            if (length > MaxLength)
+            {
+                throw new ModelLoadException($"{path}: expected a manifest of at most {MaxLength} bytes; got {length}.");
+            }
+
             json = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -82,10 +91,20 @@ public sealed record ModelManifest
     /// <param name="json">The JSON text.</param>
     /// <param name="source">A name for the text in error messages (usually its path).</param>
     /// <returns>The manifest.</returns>
-    /// <exception cref="ModelLoadException">The text is not JSON or holds values outside the schema; every problem is listed.</exception>
+    /// <exception cref="ModelLoadException">
+    /// The text is not JSON, is longer than <see cref="MaxLength"/>, holds a key twice or a key the schema does not know
+    /// (the message names the closest known key), or holds values outside the schema; every problem is listed.
+    /// Comments and trailing commas are allowed; a leading byte-order mark is ignored.
+    /// </exception>
     public static ModelManifest Parse(string json, string source = FileName)
     {
         ArgumentNullException.ThrowIfNull(json);
+        if (json.Length > MaxLength)
+        {
+            throw new ModelLoadException($"{source}: expected a manifest of at most {MaxLength} characters; got {json.Length}.");
+        }
+
+        json = json.TrimStart('\uFEFF');
         JsonDocument doc;
         try
         {
@@ -104,7 +123,8 @@ public sealed record ModelManifest
             }
 
             var errors = new List<string>();
-            var reader = new ManifestReader(doc.RootElement, errors);
+            var asked = new HashSet<string>(StringComparer.Ordinal);
+            var reader = new ManifestReader(doc.RootElement, errors, asked);
             int schema = reader.Int("schemaVersion", CurrentSchemaVersion);
             if (schema != CurrentSchemaVersion)
             {
@@ -128,6 +148,7 @@ public sealed record ModelManifest
                 Provenance = reader.String("provenance", null),
             };
 
+            CheckKeys(doc.RootElement, string.Empty, asked, errors);
             if (manifest.Family != "sam-v1")
             {
                 errors.Add($"'family': expected \"sam-v1\"; got \"{manifest.Family}\"");
@@ -153,6 +174,7 @@ public sealed record ModelManifest
 
             if (errors.Count > 0)
             {
+                errors = [.. errors.Distinct(StringComparer.Ordinal)];
                 throw new ModelLoadException($"{source}: {errors.Count} problem(s): {string.Join("; ", errors)}.");
             }
 
@@ -208,21 +230,83 @@ public sealed record ModelManifest
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private readonly struct ManifestReader(JsonElement element, List<string> errors, string prefix = "")
+    /// <summary>
+    /// Every key the schema reads is recorded while reading (<paramref name="asked"/>), so the schema has one source;
+    /// a key nobody asked for is unknown (a misspelt <c>preprocesing</c> would otherwise leave the default
+    /// preprocessing silently in place), and a key given twice is ambiguous.
+    /// </summary>
+    private static void CheckKeys(JsonElement element, string prefix, HashSet<string> asked, List<string> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            string key = prefix + property.Name;
+            if (!seen.Add(property.Name))
+            {
+                errors.Add($"'{key}': expected each key once; got it {element.EnumerateObject().Count(p => p.Name == property.Name)} times (duplicate key)");
+                continue;
+            }
+
+            if (!asked.Contains(key))
+            {
+                string[] known = [.. asked.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('.', prefix.Length) < 0).Select(k => k[prefix.Length..]).Order(StringComparer.Ordinal)];
+                string? closest = known.OrderBy(k => EditDistance(k.ToLowerInvariant(), property.Name.ToLowerInvariant())).FirstOrDefault();
+                bool close = closest is not null && EditDistance(closest.ToLowerInvariant(), property.Name.ToLowerInvariant()) <= Math.Max(2, closest.Length / 3);
+                errors.Add(close
+                    ? $"'{key}': expected a key the schema knows; got an unknown key (did you mean '{prefix}{closest}'?)"
+                    : $"'{key}': expected one of {string.Join(", ", known.Select(k => "'" + prefix + k + "'"))}; got an unknown key");
+                continue;
+            }
+
+            if (property.Value.ValueKind == JsonValueKind.Object && asked.Contains(key + "."))
+            {
+                CheckKeys(property.Value, key + ".", asked, errors);
+            }
+        }
+    }
+
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    private readonly struct ManifestReader(JsonElement element, List<string> errors, HashSet<string> asked, string prefix = "")
     {
         public ManifestReader Child(string name)
         {
+            asked.Add(prefix + name);
+            asked.Add(prefix + name + ".");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement child))
             {
                 if (child.ValueKind == JsonValueKind.Object)
                 {
-                    return new ManifestReader(child, errors, prefix + name + ".");
+                    return new ManifestReader(child, errors, asked, prefix + name + ".");
                 }
 
                 errors.Add($"'{prefix}{name}': expected an object; got {child.ValueKind}");
             }
 
-            return new ManifestReader(default, errors, prefix + name + ".");
+            return new ManifestReader(default, errors, asked, prefix + name + ".");
         }
 
         public string? String(string name, string? fallback)
@@ -234,7 +318,16 @@ public sealed record ModelManifest
 
             if (v.ValueKind == JsonValueKind.String)
             {
-                return v.GetString();
+                try
+                {
+                    return v.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // An escaped lone surrogate (\ud800) is valid JSON but no string.
+                    errors.Add($"'{prefix}{name}': expected a string of valid UTF-16; got {v.GetRawText()} (an unpaired surrogate)");
+                    return fallback;
+                }
             }
 
             errors.Add($"'{prefix}{name}': expected a string; got {v.ValueKind}");
@@ -315,6 +408,7 @@ public sealed record ModelManifest
 
         private bool TryGet(string name, out JsonElement value)
         {
+            asked.Add(prefix + name);
             value = default;
             return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
         }

@@ -47,6 +47,7 @@ public sealed class SamPreprocessor
     /// <param name="target">Length of the long side after resizing, at least 1.</param>
     /// <returns>The resized width and height; the long side equals <paramref name="target"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+    /// <exception cref="ArgumentException">The aspect ratio is beyond 2 * <paramref name="target"/> : 1, so the short side would resize to 0 pixels.</exception>
     public static (int Width, int Height) GetResizedSize(int width, int height, int target = DefaultTargetSize)
     {
         if (width < 1)
@@ -68,8 +69,17 @@ public sealed class SamPreprocessor
         int newHeight = (int)((height * scale) + 0.5);
         int newWidth = (int)((width * scale) + 0.5);
 
-        // A side that rounds to 0 (aspect ratios beyond 2 * target : 1) would break SAM's own code; keep 1 pixel.
-        return (Math.Max(newWidth, 1), Math.Max(newHeight, 1));
+        // A short side that rounds to 0 (aspect ratios beyond 2 * target : 1) leaves the model no row or column of the
+        // image to see, and SAM's decoder graph crops its masks to that empty frame: an input error, not a model one.
+        if (newWidth < 1 || newHeight < 1)
+        {
+            bool wide = width > height;
+            throw new ArgumentException(
+                $"Expected an image whose short side is at least 1 pixel after resizing the long side to {target} (an aspect ratio of at most {2 * target}:1); got {width}x{height}, whose {(wide ? "height" : "width")} resizes to {(wide ? height : width) * scale:0.####} pixels.",
+                wide ? nameof(height) : nameof(width));
+        }
+
+        return (newWidth, newHeight);
     }
 
     /// <summary>
@@ -78,7 +88,7 @@ public sealed class SamPreprocessor
     /// </summary>
     /// <param name="image">Any pixel format; non-RGB formats are converted to RGB first.</param>
     /// <param name="destination">Exactly <see cref="TensorLength"/> floats.</param>
-    /// <exception cref="ArgumentException">The image is empty or the destination has the wrong length.</exception>
+    /// <exception cref="ArgumentException">The image is empty, its aspect ratio is beyond 2 * TargetSize : 1, or the destination has the wrong length.</exception>
     public void Preprocess(ImageBuffer image, Span<float> destination)
     {
         ThrowIfEmpty(image);

@@ -56,6 +56,21 @@ public sealed partial class ErrorCatalogueTests
     }
 
     [Fact]
+    public void Catalogue_EverySdkExceptionType_HasARow()
+    {
+        HashSet<string> named = [.. ReadRows().SelectMany(cells => Quoted(cells[1]))];
+        string[] missing =
+        [
+            .. new[] { typeof(SkinSamException).Assembly, typeof(ImageDecodeException).Assembly }
+                .SelectMany(a => a.GetExportedTypes())
+                .Where(t => typeof(Exception).IsAssignableFrom(t) && t != typeof(SkinSamException) && !named.Contains(t.Name))
+                .Select(t => t.FullName!)
+                .Order(StringComparer.Ordinal),
+        ];
+        Assert.True(missing.Length == 0, $"Expected a docs/errors.md row for every exception the SDK throws; got none for {string.Join(", ", missing)}.");
+    }
+
+    [Fact]
     public void FindTest_UnknownName_ReturnsNull()
     {
         Assert.Null(FindTest("SkinSam.Sdk.Reliability.Tests.ErrorCatalogue.ErrorCatalogueTests.No_Such_Test"));

@@ -44,6 +44,14 @@ public sealed class SamPreprocessorFuzzTests
         var preprocessor = new SamPreprocessor(target);
         var destination = new float[preprocessor.TensorLength];
         Array.Fill(destination, float.NaN);
+        double scale = target * 1.0 / Math.Max(c.Width, c.Height);
+        if ((int)((Math.Min(c.Width, c.Height) * scale) + 0.5) < 1)
+        {
+            // Beyond 2 * target : 1 the short side would vanish: an input error before any pixel is written.
+            var ex = Assert.ThrowsAny<ArgumentException>(() => preprocessor.Preprocess(c.ToBuffer(Pixels), destination));
+            return ex.Message.Contains("aspect ratio of at most", StringComparison.Ordinal) && destination.All(float.IsNaN);
+        }
+
         preprocessor.Preprocess(c.ToBuffer(Pixels), destination);
         (int w, int h) = SamPreprocessor.GetResizedSize(c.Width, c.Height, target);
         if (w > target || h > target || Math.Max(w, h) != target)

@@ -195,6 +195,33 @@ public sealed class ImageFileTests
     }
 
     [Fact]
+    public async Task Load_NamedPipe_ThrowsWithoutBlocking()
+    {
+        string folder = Directory.CreateTempSubdirectory("skinsam-fifo-").FullName;
+        try
+        {
+            string fifo = Path.Combine(folder, "scan.jpg");
+            AtomicFileOutputPathTests.MakeFifo(fifo);
+            Task<Exception?> load = Task.Run(() => (Exception?)Record.Exception(() => ImageFile.Load(fifo)));
+            Task first = await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.True(first == load, "ImageFile.Load blocked on a named pipe");
+            var ex = Assert.IsType<ImageDecodeException>(await load);
+            Assert.Equal($"{fifo}: expected a regular image file; got a named pipe (FIFO).", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_Device_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ImageDecodeException>(() => ImageFile.Load("/dev/zero"));
+        Assert.Equal("/dev/zero: expected a regular image file; got a character device.", ex.Message);
+    }
+
+    [Fact]
     public void Load_MissingFile_ThrowsFileNotFound()
     {
         var ex = Assert.Throws<FileNotFoundException>(() => ImageFile.Load("/nonexistent/scan.jpg"));

@@ -80,4 +80,40 @@ public sealed class ModelManifestTests
         var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Load(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "model.json")));
         Assert.Contains("Expected a readable manifest", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"preprocesing": "medsam"}""", "'preprocesing': expected a key the schema knows; got an unknown key (did you mean 'preprocessing'?)")]
+    [InlineData("""{"Preprocessing": "medsam"}""", "'Preprocessing': expected a key the schema knows; got an unknown key (did you mean 'preprocessing'?)")]
+    [InlineData("""{"decoder": {"varient": "single-mask"}}""", "'decoder.varient': expected a key the schema knows; got an unknown key (did you mean 'decoder.variant'?)")]
+    [InlineData("""{"supportNoPrompt": true}""", "'supportNoPrompt': expected a key the schema knows; got an unknown key (did you mean 'supportsNoPrompt'?)")]
+    [InlineData("""{"weights": "x.pth"}""", "'weights': expected one of 'decoder', 'encoder', 'family', 'inputSize', 'license', 'maskThreshold', 'name', 'preprocessing', 'provenance', 'schemaVersion', 'supportsNoPrompt'; got an unknown key")]
+    [InlineData("""{"name": "x\ud800"}""", "'name': expected a string of valid UTF-16; got \"x\\ud800\" (an unpaired surrogate)")]
+    public void Parse_UnknownKey_ThrowsNamingTheClosestKnownKey(string json, string message)
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, "model.json"));
+        Assert.Equal($"model.json: 1 problem(s): {message}.", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_DuplicateKey_ThrowsNamingTheKey()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse("""{"preprocessing": "sam", "decoder": {"file": "a.onnx", "file": "b.onnx"}, "preprocessing": "medsam"}""", "model.json"));
+        Assert.Contains("'decoder.file': expected each key once; got it 2 times (duplicate key)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'preprocessing': expected each key once; got it 2 times (duplicate key)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ByteOrderMarkCommentsAndTrailingComma_Accepted()
+    {
+        ModelManifest m = ModelManifest.Parse("\uFEFF{ // the default model\n \"name\": \"x\", }");
+        Assert.Equal("x", m.Name);
+    }
+
+    [Fact]
+    public void Parse_OverMaxLength_ThrowsNamingTheLimit()
+    {
+        string json = "{\"provenance\": \"" + new string('a', ModelManifest.MaxLength) + "\"}";
+        var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, "model.json"));
+        Assert.Equal($"model.json: expected a manifest of at most 1048576 characters; got {json.Length}.", ex.Message);
+    }
 }

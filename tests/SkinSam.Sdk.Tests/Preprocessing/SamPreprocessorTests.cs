@@ -221,6 +221,23 @@ public sealed class SamPreprocessorTests
         Assert.Equal(parameter, ex.ParamName);
     }
 
+    [Theory]
+    [InlineData(65536, 1, "height")]
+    [InlineData(2049, 1, "height")]
+    [InlineData(1, 4097, "width")]
+    public void GetResizedSize_AspectRatioBeyondTwiceTheFrame_ThrowsArgumentExceptionNamingShortSide(int width, int height, string parameter)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => SamPreprocessor.GetResizedSize(width, height));
+        Assert.Equal(parameter, ex.ParamName);
+        Assert.StartsWith($"Expected an image whose short side is at least 1 pixel after resizing the long side to 1024 (an aspect ratio of at most 2048:1); got {width}x{height}, whose {parameter} resizes to", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetResizedSize_AspectRatioOfExactlyTwiceTheFrame_KeepsOnePixel()
+    {
+        Assert.Equal((1024, 1), SamPreprocessor.GetResizedSize(2048, 1));
+    }
+
     [Fact]
     public void Constructor_ZeroTarget_ThrowsOutOfRange()
     {

@@ -91,4 +91,40 @@ public sealed class SegmentationPromptTests
         Assert.False(SegmentationPrompt.FromBox(0, 0, 1, 1).IsEmpty);
         Assert.False(SegmentationPrompt.None.WithMaskInput(new float[65536]).IsEmpty);
     }
+
+    [Fact]
+    public void Validate_NullPoints_ThrowsInvalidPrompt()
+    {
+        var prompt = new SegmentationPrompt { Points = null! };
+        var ex = Assert.Throws<InvalidPromptException>(() => prompt.Validate(100, 80));
+        Assert.Equal("Expected a list of points (empty for none); got null Points.", ex.Message);
+    }
+
+    [Fact]
+    public void IsEmpty_NullPoints_IsTrueWithoutThrowing()
+    {
+        Assert.True(new SegmentationPrompt { Points = null! }.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void Validate_NonFiniteMaskInput_ThrowsInvalidPromptNamingIndex(float bad)
+    {
+        var logits = new float[256 * 256];
+        logits[300] = bad;
+        logits[70000 % logits.Length] = bad;
+        var ex = Assert.Throws<InvalidPromptException>(() => SegmentationPrompt.FromPoint(1, 1).WithMaskInput(logits).Validate(100, 80));
+        Assert.Equal($"Expected finite mask input logits; got {bad} at index 300 (row 1, column 44), 2 non-finite of 65536.", ex.Message);
+    }
+
+    [Fact]
+    public void Validate_MorePointsThanTheMaximum_ThrowsNamingMaximumAndCount()
+    {
+        PromptPoint[] points = [.. Enumerable.Range(0, SegmentationPrompt.MaxPoints + 1).Select(i => new PromptPoint(i % 100, i % 80))];
+        var ex = Assert.Throws<InvalidPromptException>(() => SegmentationPrompt.FromPoints(points).Validate(100, 80));
+        Assert.Equal("Expected at most 1024 points (SegmentationPrompt.MaxPoints); got 1025.", ex.Message);
+        SegmentationPrompt.FromPoints(points[..SegmentationPrompt.MaxPoints]).Validate(100, 80);
+    }
 }
