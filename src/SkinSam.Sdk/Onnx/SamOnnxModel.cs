@@ -140,6 +140,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 DecoderVariant = dv,
                 MaskCount = k > 0 ? k : (dv == DecoderVariant.SingleMask ? 1 : 4),
                 ExecutionProvider = provider,
+                Fingerprint = ModelFingerprint.Compute(ModelFingerprint.Contract(manifest, ev), encoderPath, decoderPath),
                 ProviderAttempts = attempts,
                 FellBackToCpu = fellBack,
             };
@@ -213,7 +214,8 @@ public sealed class SamOnnxModel : ISegmentationModel
 
             SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
             SkinSamInstruments.ImagesProcessed.Add(1, _tags);
-            var result = new ImageEmbedding(this, image.Width, image.Height, resizedW, resizedH, embedding.AsMemory(0, EmbeddingLength), embedding, static a => ReturnTensor(a));
+            var tensor = ImageEmbeddingTensor.Trusted(SamContract.EmbeddingsName, [.. EmbeddingShape.Select(d => (int)d)], embedding.AsMemory(0, EmbeddingLength));
+            var result = new ImageEmbedding(Info.Name, Info.Fingerprint, image.Width, image.Height, resizedW, resizedH, tensor, embedding, static a => ReturnTensor(a));
             embedding = null;
             return result;
         }
@@ -243,12 +245,8 @@ public sealed class SamOnnxModel : ISegmentationModel
         ArgumentNullException.ThrowIfNull(embedding);
         ArgumentNullException.ThrowIfNull(prompt);
         options ??= DecodeOptions.Default;
-        if (!ReferenceEquals(embedding.Owner, this))
-        {
-            throw new ArgumentException($"Expected an embedding made by this model ({Info.Name}); got one made by {DescribeOwner(embedding.Owner)}.", nameof(embedding));
-        }
-
         ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
+        CheckEmbedding(embedding);
         if (!float.IsFinite(options.StabilityOffset) || options.StabilityOffset < 0f)
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"Expected DecodeOptions.StabilityOffset finite and at least 0; got {options.StabilityOffset}.");
@@ -490,7 +488,34 @@ public sealed class SamOnnxModel : ISegmentationModel
 
     private static string Flatten(Exception ex) => ex.Message.ReplaceLineEndings(" ").Trim();
 
-    private static string DescribeOwner(object owner) => owner is ISegmentationModel m ? $"model '{m.Info.Name}'" : owner.GetType().Name;
+    // The fingerprint names the weights and contract; the shape and frame checks catch embeddings built by hand.
+    private void CheckEmbedding(ImageEmbedding embedding)
+    {
+        if (!string.Equals(embedding.ModelFingerprint, Info.Fingerprint, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Expected an embedding made by this model ('{Info.Name}', {ModelFingerprint.Short(Info.Fingerprint)}); got one made by '{embedding.ModelName}' ({ModelFingerprint.Short(embedding.ModelFingerprint)}). Encode the image with this model.",
+                nameof(embedding));
+        }
+
+        IReadOnlyList<ImageEmbeddingTensor> tensors = embedding.Tensors;
+        if (tensors.Count != 1 || tensors[0].Name != SamContract.EmbeddingsName || !tensors[0].Shape.SequenceEqual(EmbeddingShape.Select(d => (int)d)))
+        {
+            throw new ArgumentException(
+                $"Expected one tensor '{SamContract.EmbeddingsName}' [{string.Join(", ", EmbeddingShape)}]; got {(tensors.Count == 0 ? "none" : string.Join(", ", tensors.Select(t => t.ToString())))}.",
+                nameof(embedding));
+        }
+
+        (int fw, int fh) = Info.Preprocessing == PreprocessingProfile.MedSam
+            ? (SamContract.FrameSize, SamContract.FrameSize)
+            : SamPreprocessor.GetResizedSize(embedding.OriginalWidth, embedding.OriginalHeight, SamContract.FrameSize);
+        if (embedding.ResizedWidth != fw || embedding.ResizedHeight != fh)
+        {
+            throw new ArgumentException(
+                $"Expected a frame of {fw}x{fh} for a {embedding.OriginalWidth}x{embedding.OriginalHeight} image under the {Info.Preprocessing} profile; got {embedding.ResizedWidth}x{embedding.ResizedHeight}.",
+                nameof(embedding));
+        }
+    }
 
     /// <summary>Buffers rented from the tensor pool and not yet returned, across all instances (embeddings not yet disposed included).</summary>
     internal static long OutstandingPooledBuffers => Interlocked.Read(ref _outstandingPooledBuffers);
