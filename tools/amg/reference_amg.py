@@ -7,7 +7,7 @@ Written for this project from the published description of segment_anything's Sa
 1. Crops: the whole image (layer 0), then for each layer i = 1..crop_n_layers a 2^i x 2^i grid of overlapping crops
    (overlap = int(crop_overlap_ratio * short_side * 2 / 2^i), crop length ceil((overlap * (n - 1) + length) / n),
    crop origins int((crop_length - overlap) * k), x outer, y inner).
-2. Points: a points_per_side x points_per_side grid at cell centres ((k + 0.5) / n, y outer, x inner) per layer,
+2. Points: a points_per_side x points_per_side grid at cell centres (linspace(1 / 2n, 1 - 1 / 2n, n), y outer, x inner) per layer,
    n = int(points_per_side / crop_n_points_downscale_factor ** layer), scaled to each crop's size.
 3. Per crop: encode the crop, decode the points in batches of points_per_batch, one positive point each, multimask
    output (the three multimask candidates of a four-mask decoder: indices 1..3), mask logits at the crop's size.
@@ -64,8 +64,9 @@ class AmgParams:
 # ---------------------------------------------------------------------------------------------- grids and crops
 
 def point_grid(n: int) -> np.ndarray:
-    """[n * n, 2] (x, y) in 0..1 at cell centres, y outer, x inner."""
-    centres = (np.arange(n, dtype=np.float64) + 0.5) / n
+    """[n * n, 2] (x, y) in 0..1 at cell centres (numpy linspace from 1 / 2n to 1 - 1 / 2n), y outer, x inner."""
+    offset = 1 / (2 * n)
+    centres = np.linspace(offset, 1 - offset, n)
     ys, xs = np.meshgrid(centres, centres, indexing="ij")
     return np.stack([xs.reshape(-1), ys.reshape(-1)], axis=-1)
 

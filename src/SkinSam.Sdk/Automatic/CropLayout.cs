@@ -35,21 +35,41 @@ internal static class CropLayout
     internal static int PointsPerSide(int pointsPerSide, int factor, int layer) => (int)(pointsPerSide / Math.Pow(factor, layer));
 
     /// <summary>
-    /// The grid scaled to a crop: cell centres ((k + 0.5) / n) times the crop's width and height, y outer, x inner,
-    /// in double precision like numpy's float64.
+    /// The grid scaled to a crop: cell centres <c>numpy.linspace(1 / 2n, 1 - 1 / 2n, n)</c> (k * step + start, the last
+    /// exactly the stop, in double precision as numpy computes it) times the crop's width and height, y outer, x inner.
     /// </summary>
     internal static (double X, double Y)[] Points(int n, int cropWidth, int cropHeight)
     {
+        double[] centres = Linspace(1.0 / (2 * n), 1 - (1.0 / (2 * n)), n);
         var points = new (double X, double Y)[n * n];
         for (int r = 0; r < n; r++)
         {
-            double y = ((r + 0.5) / n) * cropHeight;
+            double y = centres[r] * cropHeight;
             for (int c = 0; c < n; c++)
             {
-                points[(r * n) + c] = (((c + 0.5) / n) * cropWidth, y);
+                points[(r * n) + c] = (centres[c] * cropWidth, y);
             }
         }
 
         return points;
+    }
+
+    private static double[] Linspace(double start, double stop, int n)
+    {
+        var values = new double[n];
+        if (n == 1)
+        {
+            values[0] = start;
+            return values;
+        }
+
+        double step = (stop - start) / (n - 1);
+        for (int k = 0; k < n; k++)
+        {
+            values[k] = (k * step) + start;
+        }
+
+        values[n - 1] = stop;
+        return values;
     }
 }
