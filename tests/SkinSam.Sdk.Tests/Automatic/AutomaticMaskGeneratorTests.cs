@@ -11,7 +11,7 @@ public sealed class AutomaticMaskGeneratorTests : IDisposable
 
     public void Dispose() => _model.Dispose();
 
-    private static AutomaticMaskGeneratorOptions Small => new() { PointsPerSide = 4, PredIouThresh = 0.45, StabilityScoreThresh = 0.45 };
+    private static AutomaticMaskGeneratorOptions Small => new() { PointsPerSide = 3, PredIouThresh = 0.45, StabilityScoreThresh = 0.45 };
 
     [Fact]
     public void Options_Defaults_AreThePublishedOnes()
@@ -61,7 +61,7 @@ public sealed class AutomaticMaskGeneratorTests : IDisposable
         IReadOnlyList<GeneratedMask> binary = new AutomaticMaskGenerator(_model, Small).Generate(image);
         IReadOnlyList<GeneratedMask> rle = new AutomaticMaskGenerator(_model, new AutomaticMaskGeneratorOptions
         {
-            PointsPerSide = 4, PredIouThresh = 0.45, StabilityScoreThresh = 0.45, OutputMode = AutomaticMaskOutputMode.CocoRle,
+            PointsPerSide = 3, PredIouThresh = 0.45, StabilityScoreThresh = 0.45, OutputMode = AutomaticMaskOutputMode.CocoRle,
         }).Generate(image);
 
         Assert.NotEmpty(binary);
@@ -81,6 +81,7 @@ public sealed class AutomaticMaskGeneratorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Long")]
     public void Generate_StrideAndFormatOfTheImage_DoNotChangeTheMasks()
     {
         ImageBuffer image = Fixtures.LoadRgb(Fixtures.Images.First());
@@ -96,7 +97,7 @@ public sealed class AutomaticMaskGeneratorTests : IDisposable
             }
         }
 
-        var options = new AutomaticMaskGeneratorOptions { PointsPerSide = 4, PredIouThresh = 0.4, StabilityScoreThresh = 0.4, CropNLayers = 1, CropNPointsDownscaleFactor = 2 };
+        var options = new AutomaticMaskGeneratorOptions { PointsPerSide = 2, PredIouThresh = 0.4, StabilityScoreThresh = 0.4, CropNLayers = 1, CropNPointsDownscaleFactor = 2 };
         IReadOnlyList<GeneratedMask> a = new AutomaticMaskGenerator(_model, options).Generate(image);
         IReadOnlyList<GeneratedMask> b = new AutomaticMaskGenerator(_model, options).Generate(new ImageBuffer(bgra, w, h, PixelFormat.Bgra32, w * 4 + 12));
 
