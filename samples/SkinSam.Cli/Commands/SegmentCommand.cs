@@ -53,8 +53,12 @@ internal static class SegmentCommand
         command.Options.Add(selection);
         command.Options.Add(skipExisting);
         common.AddTo(command);
+        var everything = new SegmentEverythingCommand();
+        everything.AddTo(command);
 
-        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
+        command.SetAction((result, cancellationToken) => Task.FromResult(result.GetValue(everything.Everything)
+            ? everything.Run(result, result.GetValue(images) ?? [], result.GetValue(box) is not null || (result.GetValue(points) ?? []).Length > 0, result.GetValue(output)!, common.ModelFolder(result), common.ModelOptions(result), cancellationToken)
+            : Run(
             result.GetValue(images) ?? [],
             result.GetValue(box),
             result.GetValue(points) ?? [],
