@@ -9,13 +9,19 @@ namespace SkinSam.Sdk.Models;
 /// servers and interactive tools that see the same image again (re-opening an image is then instant).
 /// </summary>
 /// <remarks>
-/// The cache counts <see cref="ImageEmbedding.ValueBytes"/> and evicts the least recently used entries beyond
+/// The cache counts <see cref="ImageEmbedding.ValueBytes"/> plus <see cref="EntryOverheadBytes"/> per entry and evicts the least recently used entries beyond
 /// <see cref="CapacityBytes"/>; an embedding larger than the capacity is returned but not kept. Each call returns its own
 /// <see cref="ImageEmbedding"/> over the cache's memory (never the pool's), so a caller may dispose it, or not, without
 /// affecting other callers or the cache. Concurrent misses for the same key encode once; the others wait for that result.
 /// </remarks>
 public sealed class ImageEmbeddingCache
 {
+    /// <summary>
+    /// Bytes counted per entry on top of its tensor values (the key, the sizes, the objects): so that embeddings without
+    /// values (e.g. of a baseline model) still count against the capacity.
+    /// </summary>
+    public const long EntryOverheadBytes = 512;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> _recency = new();
@@ -40,7 +46,7 @@ public sealed class ImageEmbeddingCache
     /// <summary>The most embedding bytes kept.</summary>
     public long CapacityBytes { get; }
 
-    /// <summary>The embedding bytes kept now.</summary>
+    /// <summary>The bytes kept now: values plus <see cref="EntryOverheadBytes"/> per entry.</summary>
     public long SizeBytes
     {
         get
@@ -219,7 +225,7 @@ public sealed class ImageEmbeddingCache
             Values = values;
             Shapes = shapes;
             Names = names;
-            Bytes = values.Sum(v => (long)v.Length * sizeof(float));
+            Bytes = EntryOverheadBytes + values.Sum(v => (long)v.Length * sizeof(float));
         }
 
         public string Key { get; }

@@ -8,7 +8,7 @@ namespace SkinSam.Sdk.Tests.Models;
 /// <summary>The embedding cache over the real sam-tiny fixture (one embedding is 4 MiB).</summary>
 public sealed class ImageEmbeddingCacheTests : IDisposable
 {
-    private const long EmbeddingBytes = 256 * 64 * 64 * sizeof(float);
+    private const long EmbeddingBytes = (256 * 64 * 64 * sizeof(float)) + ImageEmbeddingCache.EntryOverheadBytes;
 
     private readonly SamOnnxModel _model = SamOnnxModel.Load(Fixtures.Model("sam-tiny"));
 
