@@ -29,6 +29,9 @@ public sealed class SamOnnxModel : ISegmentationModel
     private const int FrameLength = 3 * SamContract.FrameSize * SamContract.FrameSize;
     private const int LowResLength = SamContract.LowResSide * SamContract.LowResSide;
 
+    // Prompts per run of a decoder with a prompt-batch axis.
+    private const int MaxPromptBatch = 16;
+
     private static readonly ArrayPool<float> TensorPool = ArrayPool<float>.Create(maxArrayLength: 4 * 1024 * 1024, maxArraysPerBucket: 64);
     private static readonly long[] EmbeddingShape = [1, SamContract.EmbeddingChannels, SamContract.EmbeddingSide, SamContract.EmbeddingSide];
     private static readonly long[] FrameShape = [1, 3, SamContract.FrameSize, SamContract.FrameSize];
@@ -129,7 +132,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 throw new ModelContractException($"{encoderPath}: the medsam profile needs the '{SamContract.ImageInput}' NCHW input; got '{SamContract.HwcImageInput}'.");
             }
 
-            (DecoderVariant dv, int k) = SamContract.DetectDecoder(dec, manifest.DecoderVariant, decoderPath);
+            (DecoderVariant dv, int k) = SamContract.DetectDecoder(dec, manifest.DecoderVariant, decoderPath, manifest.DecoderBatchAxis);
             var info = new ModelInfo
             {
                 Name = manifest.Name,
@@ -245,6 +248,23 @@ public sealed class SamOnnxModel : ISegmentationModel
         ArgumentNullException.ThrowIfNull(embedding);
         ArgumentNullException.ThrowIfNull(prompt);
         options ??= DecodeOptions.Default;
+        CheckDecodeArguments(embedding, prompt, options);
+        Enter();
+        try
+        {
+            SegmentationResult result = DecodeCore(embedding, prompt, options, cancellationToken);
+            SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds, _tags);
+            SkinSamInstruments.PromptsDecoded.Add(1, _tags);
+            return result;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void CheckDecodeArguments(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options)
+    {
         ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
         CheckEmbedding(embedding);
         if (!float.IsFinite(options.StabilityOffset) || options.StabilityOffset < 0f)
@@ -264,19 +284,6 @@ public sealed class SamOnnxModel : ISegmentationModel
             throw new NotSupportedException(
                 $"{Info.Manifest.DecoderFile} is a single-mask export that applies the {nameof(MaskSelection.OfficialOnnx)} rule inside the graph; expected Selection = {nameof(MaskSelection.OfficialOnnx)}; got {options.Selection}. Use a multimask export for other rules.");
         }
-
-        Enter();
-        try
-        {
-            SegmentationResult result = DecodeCore(embedding, prompt, options, cancellationToken);
-            SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds, _tags);
-            SkinSamInstruments.PromptsDecoded.Add(1, _tags);
-            return result;
-        }
-        finally
-        {
-            Exit();
-        }
     }
 
     /// <inheritdoc/>
@@ -289,6 +296,11 @@ public sealed class SamOnnxModel : ISegmentationModel
             {
                 throw new ArgumentException($"Expected a prompt at index {i}; got null.", nameof(prompts));
             }
+        }
+
+        if (Info.Manifest.DecoderBatchAxis && prompts.Count > 1)
+        {
+            return DecodeBatched(embedding, prompts, options ?? DecodeOptions.Default, cancellationToken);
         }
 
         // The official decoder has batch size 1: one run per prompt over the same embedding.
@@ -600,19 +612,128 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
     }
 
-    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, long start)
+    // A decoder exported with a prompt-batch axis (model.json "batchAxis": true): prompts with the same number of
+    // point rows and the same mask-input presence run together, at most MaxPromptBatch per run (bounding the
+    // [B, K, h, w] logits output); results keep the prompts' order and equal single decodes.
+    private IReadOnlyList<SegmentationResult> DecodeBatched(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        foreach (SegmentationPrompt prompt in prompts)
+        {
+            CheckDecodeArguments(embedding, prompt, options);
+        }
+
+        Enter();
+        try
+        {
+            var results = new SegmentationResult[prompts.Count];
+            foreach (IGrouping<(int Rows, bool Mask), int> group in Enumerable.Range(0, prompts.Count)
+                .GroupBy(i => (prompts[i].Points.Count + (prompts[i].Box is null ? 1 : 2), prompts[i].MaskInput is not null)))
+            {
+                int[] members = [.. group];
+                for (int at = 0; at < members.Length; at += MaxPromptBatch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    DecodeGroup(embedding, prompts, members[at..Math.Min(members.Length, at + MaxPromptBatch)], group.Key.Rows, options, results, cancellationToken);
+                }
+            }
+
+            return results;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void DecodeGroup(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, int[] members, int rows, DecodeOptions options, SegmentationResult[] results, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int b = members.Length;
+        int w = embedding.OriginalWidth;
+        int h = embedding.OriginalHeight;
+        bool medSam = Info.Preprocessing == PreprocessingProfile.MedSam;
+        double scaleX = medSam ? SamContract.FrameSize / (double)w : embedding.ResizedWidth / (double)w;
+        double scaleY = medSam ? SamContract.FrameSize / (double)h : embedding.ResizedHeight / (double)h;
+        var coords = new float[b * rows * 2];
+        var labels = new float[b * rows];
+        var hasMask = new float[b];
+        float[] maskInput = RentTensor(b * LowResLength);
+        try
+        {
+            Span<float> maskSpan = maskInput.AsSpan(0, b * LowResLength);
+            for (int j = 0; j < b; j++)
+            {
+                SegmentationPrompt prompt = prompts[members[j]];
+                (float[] c, float[] l) = BuildPointInputs(prompt, scaleX, scaleY);
+                c.CopyTo(coords, j * rows * 2);
+                l.CopyTo(labels, j * rows);
+                Span<float> m = maskSpan.Slice(j * LowResLength, LowResLength);
+                if (prompt.MaskInput is { } input)
+                {
+                    input.Span.CopyTo(m);
+                    hasMask[j] = 1f;
+                }
+                else
+                {
+                    m.Clear();
+                }
+            }
+
+            float[] origSize = medSam ? [SamContract.FrameSize, SamContract.FrameSize] : [h, w];
+            var inputs = new List<OrtValue>(6);
+            try
+            {
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.Values), EmbeddingShape));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [b, rows, 2]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [b, rows]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, b * LowResLength), [b, 1, SamContract.LowResSide, SamContract.LowResSide]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, [b]));
+                if (_decoderInputNames.Length == 6)
+                {
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(origSize, SizeShape));
+                }
+
+                using IDisposableReadOnlyCollection<OrtValue> outputs = RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
+                for (int j = 0; j < b; j++)
+                {
+                    SegmentationResult result = BuildResult(outputs, w, h, rows, options, start, j, b);
+                    results[members[j]] = result;
+                    SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds / b, _tags);
+                    SkinSamInstruments.PromptsDecoded.Add(1, _tags);
+                }
+            }
+            finally
+            {
+                foreach (OrtValue v in inputs)
+                {
+                    v.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            ReturnTensor(maskInput);
+        }
+    }
+
+    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, long start, int batchIndex = 0, int batchSize = 1)
     {
         bool lowResOnly = Info.DecoderVariant == DecoderVariant.LowResOnly;
         OrtValue iouValue = outputs[lowResOnly ? 0 : 1];
         OrtValue lowResValue = outputs[lowResOnly ? 1 : 2];
         ReadOnlySpan<float> iou = iouValue.GetTensorDataAsSpan<float>();
         ReadOnlySpan<float> lowRes = lowResValue.GetTensorDataAsSpan<float>();
-        int k = iou.Length;
+        int k = iou.Length / batchSize;
         string file = Info.Manifest.DecoderFile;
-        if (k < 1 || lowRes.Length != k * LowResLength)
+        if (k < 1 || iou.Length != k * batchSize || lowRes.Length != batchSize * k * LowResLength)
         {
-            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [1,K] and '{SamContract.LowResMasks}' [1,K,256,256] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
+            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [{batchSize},K] and '{SamContract.LowResMasks}' [{batchSize},K,256,256] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
         }
+
+        // A prompt-batch run: this prompt's slice of every output.
+        iou = iou.Slice(batchIndex * k, k);
+        lowRes = lowRes.Slice(batchIndex * k * LowResLength, k * LowResLength);
 
         // The IoU predictions drive the selection, so all of them are checked; logits are checked for the
         // candidates the result returns (below), which is all a caller can see.
@@ -627,10 +748,12 @@ public sealed class SamOnnxModel : ISegmentationModel
             long[] shape = masksValue.GetTensorTypeAndShape().Shape;
             fullLogits = masksValue.GetTensorDataAsSpan<float>();
             (fullW, fullH) = Info.Preprocessing == PreprocessingProfile.MedSam ? (SamContract.FrameSize, SamContract.FrameSize) : (w, h);
-            if (shape.Length != 4 || shape[1] != k || shape[2] != fullH || shape[3] != fullW)
+            if (shape.Length != 4 || shape[0] != batchSize || shape[1] != k || shape[2] != fullH || shape[3] != fullW)
             {
-                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [1,{k},{fullH},{fullW}]; got [{string.Join(",", shape)}].");
+                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [{batchSize},{k},{fullH},{fullW}]; got [{string.Join(",", shape)}].");
             }
+
+            fullLogits = fullLogits.Slice(batchIndex * k * fullW * fullH, k * fullW * fullH);
         }
 
         int selected = SelectMask(iou, rows, options.Selection);
