@@ -41,7 +41,17 @@ public sealed class AutomaticMaskGeneratorGoldenTests : IDisposable
     [MemberData(nameof(Goldens), true)]
     public void Generate_FixtureModelWithCropsOrLargerGrid_EqualsReferenceMaskForMask(string file) => CheckGolden(file);
 
-    private void CheckGolden(string file)
+    [Fact]
+    public void Generate_BatchAxisDecoder_EqualsTheSameReference()
+    {
+        // sam-tiny-batch has sam-tiny's weights with a prompt-batch axis: DecodeBatch runs 16 points at a time.
+        using SamOnnxModel batched = SamOnnxModel.Load(Fixtures.Model("sam-tiny-batch"));
+        CheckGolden("grid8.ISIC_0031023.json", batched);
+    }
+
+    private void CheckGolden(string file) => CheckGolden(file, _model);
+
+    private static void CheckGolden(string file, SamOnnxModel model)
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "expected", "amg", file)));
         JsonElement root = doc.RootElement;
@@ -63,7 +73,7 @@ public sealed class AutomaticMaskGeneratorGoldenTests : IDisposable
             MinMaskRegionArea = p.GetProperty("min_mask_region_area").GetInt32(),
         };
 
-        IReadOnlyList<GeneratedMask> masks = new AutomaticMaskGenerator(_model, options).Generate(image);
+        IReadOnlyList<GeneratedMask> masks = new AutomaticMaskGenerator(model, options).Generate(image);
 
         JsonElement[] expected = [.. root.GetProperty("masks").EnumerateArray()];
         Assert.True(expected.Length > 0, "a golden without masks proves nothing");
