@@ -42,6 +42,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                        help="decoder returns K=1 chosen in the graph (score = iou + (N - 2.5) * 1000 on mask 0)")
     masks.add_argument("--low-res-only", action="store_true",
                        help="decoder returns only iou_predictions and low_res_masks (no orig_im_size input)")
+    parser.add_argument("--decoder-batch-axis", action="store_true",
+                        help="decoder inputs/outputs with a leading prompt-batch axis: DecodeBatch runs once for many prompts (model.json batchAxis)")
     parser.add_argument("--fp16", action="store_true",
                         help="store weights as float16 (inputs, outputs and arithmetic stay float32)")
     parser.add_argument("--no-validate", action="store_true", help="skip the fp16-vs-fp32 check (needs node)")
@@ -106,6 +108,7 @@ def main(argv=None) -> int:
         license=licence,
         provenance=provenance,
         validate_fp16=not args.no_validate,
+        decoder_batch_axis=args.decoder_batch_axis,
     )
     report = export_model_folder(model, out, options)
     summary = {

@@ -42,6 +42,8 @@ class ExportOptions:
     license: str = "Apache-2.0"
     provenance: str = ""
     validate_fp16: bool = True
+    # Decoder inputs and outputs with a leading prompt-batch axis B (B prompts, same N, one shared embedding).
+    decoder_batch_axis: bool = False
 
 
 @dataclass
@@ -112,11 +114,12 @@ def declare_output_shapes(model: onnx.ModelProto, shapes: Dict[str, list]) -> No
                 dim.dim_value = value
 
 
-def contract_output_shapes(part: str, variant: str) -> Dict[str, list]:
+def contract_output_shapes(part: str, variant: str, batch_axis: bool = False) -> Dict[str, list]:
     if part == "encoder":
         return {"image_embeddings": [1, 256, 64, 64]}
     k = 1 if variant == "single-mask" else 4
-    return {"masks": [1, k, "height", "width"], "iou_predictions": [1, k], "low_res_masks": [1, k, 256, 256]}
+    b = "batch" if batch_axis else 1
+    return {"masks": [b, k, "height", "width"], "iou_predictions": [b, k], "low_res_masks": [b, k, 256, 256]}
 
 
 def save_onnx(model: onnx.ModelProto, path: str, external_data: str) -> bool:
@@ -159,15 +162,24 @@ def _export_encoder(model: Sam, path: str, image: Optional[torch.Tensor] = None)
     return graph.last_output
 
 
-def _export_decoder(model: Sam, path: str, variant: str) -> None:
-    graph = DecoderGraph(model, single_mask=(variant == "single-mask"), low_res_only=(variant == "low-res-only"))
+def _export_decoder(model: Sam, path: str, variant: str, batch_axis: bool = False) -> None:
+    graph = DecoderGraph(model, single_mask=(variant == "single-mask"), low_res_only=(variant == "low-res-only"),
+                         batch_axis=batch_axis)
     inputs = example_decoder_inputs(num_points=3)
     dynamic = {"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}}
+    if batch_axis:
+        # Traced with B = 2 so that no shape is specialised to one prompt.
+        embeddings, coords, labels, mask_input, _, orig = inputs
+        inputs = (embeddings, coords.repeat(2, 1, 1), labels.repeat(2, 1), mask_input.repeat(2, 1, 1, 1), torch.zeros(2), orig)
+        for name in ("point_coords", "point_labels", "mask_input", "has_mask_input"):
+            dynamic.setdefault(name, {})[0] = "batch"
+        dynamic["iou_predictions"] = {0: "batch"}
+        dynamic["low_res_masks"] = {0: "batch"}
     if variant == "low-res-only":
         inputs, input_names, output_names = inputs[:-1], LOW_RES_DECODER_INPUTS, LOW_RES_DECODER_OUTPUTS
     else:
         input_names, output_names = DECODER_INPUTS, DECODER_OUTPUTS
-        dynamic["masks"] = {2: "height", 3: "width"}
+        dynamic["masks"] = {0: "batch", 2: "height", 3: "width"} if batch_axis else {2: "height", 3: "width"}
     with torch.no_grad():
         torch.onnx.export(
             graph, inputs, path, input_names=input_names, output_names=output_names,
@@ -214,7 +226,7 @@ def write_manifest(out_dir: str, options: ExportOptions) -> dict:
         "inputSize": 1024,
         "maskThreshold": 0.0,
         "encoder": {"file": "encoder.onnx", "variant": "image-nchw"},
-        "decoder": {"file": "decoder.onnx", "variant": options.decoder_variant, "batchAxis": False},
+        "decoder": {"file": "decoder.onnx", "variant": options.decoder_variant, "batchAxis": options.decoder_batch_axis},
         "supportsNoPrompt": options.supports_no_prompt,
         "license": options.license,
         "provenance": options.provenance,
@@ -257,11 +269,11 @@ def export_model_folder(
             if part == "encoder":
                 report.encoder_example_output = _export_encoder(model, staged, encoder_example)
             else:
-                _export_decoder(model, staged, options.decoder_variant)
+                _export_decoder(model, staged, options.decoder_variant, options.decoder_batch_axis)
             report.seconds[f"{part}_trace"] = time.perf_counter() - start
             start = time.perf_counter()
             proto = onnx.load(staged)  # also pulls in external data torch wrote for >2 GB graphs
-            declare_output_shapes(proto, contract_output_shapes(part, options.decoder_variant))
+            declare_output_shapes(proto, contract_output_shapes(part, options.decoder_variant, options.decoder_batch_axis))
             if options.fp16:
                 converted = convert_weights_to_fp16(proto)
                 report.notes.append(f"{part}: {converted} initializers stored as float16")

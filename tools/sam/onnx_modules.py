@@ -63,16 +63,20 @@ def select_single_mask(
 class DecoderGraph(nn.Module):
     """Prompt encoder + mask decoder (+ in-graph upsampling to the original size)."""
 
-    def __init__(self, model: Sam, single_mask: bool = False, low_res_only: bool = False) -> None:
+    def __init__(self, model: Sam, single_mask: bool = False, low_res_only: bool = False, batch_axis: bool = False) -> None:
         super().__init__()
         self.model = model
         self.single_mask = single_mask
         self.low_res_only = low_res_only
+        self.batch_axis = batch_axis
         self.img_size = model.config.image_size
 
     def _decode(self, image_embeddings, point_coords, point_labels, mask_input, has_mask_input):
         encoder = self.model.prompt_encoder
         sparse = encoder.embed_labelled_points(point_coords, point_labels)
+        if self.batch_axis:
+            # has_mask_input [B]: one flag per prompt, broadcast over its mask embedding (not along the width).
+            has_mask_input = has_mask_input.reshape(-1, 1, 1, 1)
         dense = encoder.embed_mask(mask_input, has_mask_input)
         masks, iou = self.model.mask_decoder.predict_masks(image_embeddings, encoder.get_dense_pe(), sparse, dense)
         if self.single_mask:

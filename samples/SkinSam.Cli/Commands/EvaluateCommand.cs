@@ -32,7 +32,7 @@ internal static class EvaluateCommand
         var baseline = new Option<string?>("--baseline") { Description = "Evaluate a baseline instead of a model: ellipse (inscribed in the prompt box) or box (the filled box), e.g. --baseline ellipse." };
         var prompt = new Option<string>("--prompt", "-p")
         {
-            Description = "Prompt strategy: box, box-jitter, center, points:K, none, e.g. --prompt points:3.",
+            Description = "Prompt strategy: box, box-jitter (SDK boxes [x_min, y_min, x_max+1, y_max+1]), box-sam, box-jitter-sam (SAM/MedSAM boxes [x_min, y_min, x_max, y_max]), center, points:K, none, e.g. --prompt points:3.",
             DefaultValueFactory = _ => "box-jitter",
         };
         var outOption = new Option<string>("--out", "-o") { Description = "Output folder (records.jsonl, skipped.jsonl, report.md/csv/json, plots/), e.g. --out results/tiny-box.", DefaultValueFactory = _ => "results" };

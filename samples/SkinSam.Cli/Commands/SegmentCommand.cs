@@ -90,8 +90,12 @@ internal static class SegmentCommand
         command.Options.Add(skipExisting);
         command.Options.Add(shard);
         common.AddTo(command);
+        var everything = new SegmentEverythingCommand();
+        everything.AddTo(command);
 
-        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
+        command.SetAction((result, cancellationToken) => Task.FromResult(result.GetValue(everything.Everything)
+            ? everything.Run(output, result, result.GetValue(images) ?? [], (result.GetValue(boxes) ?? []).Length > 0 || (result.GetValue(points) ?? []).Length > 0, result.GetValue(outDir)!, common.ModelFolder(result), () => common.ModelOptions(result), cancellationToken)
+            : Run(
             output,
             new Request(
                 result.GetValue(images) ?? [],

@@ -35,6 +35,7 @@ public sealed class ShapeBaselineModel : ISegmentationModel
                 Provenance = shape == BaselineShape.Box ? "the prompt's box, filled" : "the ellipse inscribed in the prompt's box",
             },
             ExecutionProvider = "cpu",
+            Fingerprint = "baseline:" + name,
             MaskCount = 1,
         };
     }
@@ -64,7 +65,7 @@ public sealed class ShapeBaselineModel : ISegmentationModel
     /// <param name="width">Image width.</param>
     /// <param name="height">Image height.</param>
     /// <returns>The embedding (no values).</returns>
-    public ImageEmbedding CreateEmbedding(int width, int height) => new(this, width, height, width, height, ReadOnlyMemory<float>.Empty);
+    public ImageEmbedding CreateEmbedding(int width, int height) => new(Info.Name, Info.Fingerprint, width, height, width, height, []);
 
     /// <inheritdoc/>
     public ImageEmbedding Encode(ImageBuffer image, CancellationToken cancellationToken = default) => CreateEmbedding(image.Width, image.Height);
@@ -77,9 +78,9 @@ public sealed class ShapeBaselineModel : ISegmentationModel
     {
         ArgumentNullException.ThrowIfNull(embedding);
         ArgumentNullException.ThrowIfNull(prompt);
-        if (!ReferenceEquals(embedding.Owner, this))
+        if (!string.Equals(embedding.ModelFingerprint, Info.Fingerprint, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Expected an embedding made by this {Info.Name} instance; got one made by {embedding.Owner}.", nameof(embedding));
+            throw new ArgumentException($"Expected an embedding made by this model ('{Info.Name}', {Info.Fingerprint}); got one made by '{embedding.ModelName}' ({embedding.ModelFingerprint}).", nameof(embedding));
         }
 
         long start = Stopwatch.GetTimestamp();

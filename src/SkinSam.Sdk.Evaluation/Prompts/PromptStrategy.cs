@@ -10,8 +10,10 @@ namespace SkinSam.Sdk.Evaluation.Prompts;
 /// depend on the order, sharding or parallelism of a run.
 /// </summary>
 /// <remarks>
-/// Coordinates are original-image pixels. Boxes use the SDK's convention (edges between pixels: the tight box of
-/// pixels <c>minX..maxX</c> is <c>[minX, maxX + 1)</c>); points are pixel indices (SAM adds the half-pixel itself).
+/// Coordinates are original-image pixels. Boxes use the SDK's convention by default (edges between pixels: the tight
+/// box of pixels <c>minX..maxX</c> is <c>[minX, maxX + 1)</c>, <see cref="BoxConvention.PixelEdges"/>); the <c>-sam</c>
+/// names use SAM's and MedSAM's <c>[minX, minY, maxX, maxY]</c> (<see cref="BoxConvention.PixelIndices"/>). Points are
+/// pixel indices (SAM adds the half-pixel itself).
 /// </remarks>
 public sealed class PromptStrategy
 {
@@ -21,11 +23,12 @@ public sealed class PromptStrategy
     /// <summary>The side of SAM's input frame that the jitter is measured in.</summary>
     public const int ModelFrame = 1024;
 
-    private PromptStrategy(PromptStrategyKind kind, int pointCount, ulong seed)
+    private PromptStrategy(PromptStrategyKind kind, int pointCount, ulong seed, BoxConvention boxConvention = BoxConvention.PixelEdges)
     {
         Kind = kind;
         PointCount = pointCount;
         Seed = seed;
+        BoxConvention = boxConvention;
     }
 
     /// <summary>The strategy.</summary>
@@ -37,11 +40,14 @@ public sealed class PromptStrategy
     /// <summary>The global seed of the random strategies.</summary>
     public ulong Seed { get; }
 
-    /// <summary>The command-line name: <c>box</c>, <c>box-jitter</c>, <c>center</c>, <c>points:K</c> or <c>none</c>.</summary>
+    /// <summary>How the box strategies turn the ground truth's extreme pixels into a box; ignored by the others.</summary>
+    public BoxConvention BoxConvention { get; }
+
+    /// <summary>The command-line name: <c>box</c>, <c>box-sam</c>, <c>box-jitter</c>, <c>box-jitter-sam</c>, <c>center</c>, <c>points:K</c> or <c>none</c>.</summary>
     public string Name => Kind switch
     {
-        PromptStrategyKind.Box => "box",
-        PromptStrategyKind.BoxJitter => "box-jitter",
+        PromptStrategyKind.Box => BoxConvention == BoxConvention.PixelIndices ? "box-sam" : "box",
+        PromptStrategyKind.BoxJitter => BoxConvention == BoxConvention.PixelIndices ? "box-jitter-sam" : "box-jitter",
         PromptStrategyKind.Center => "center",
         PromptStrategyKind.Points => string.Create(CultureInfo.InvariantCulture, $"points:{PointCount}"),
         _ => "none",
@@ -52,6 +58,9 @@ public sealed class PromptStrategy
 
     /// <summary>The tight box strategy.</summary>
     public static PromptStrategy Box { get; } = new(PromptStrategyKind.Box, 0, 0);
+
+    /// <summary>The tight box strategy in SAM's and MedSAM's convention, <c>[minX, minY, maxX, maxY]</c>.</summary>
+    public static PromptStrategy SamBox { get; } = new(PromptStrategyKind.Box, 0, 0, BoxConvention.PixelIndices);
 
     /// <summary>The centre point strategy.</summary>
     public static PromptStrategy Center { get; } = new(PromptStrategyKind.Center, 1, 0);
@@ -64,6 +73,20 @@ public sealed class PromptStrategy
     /// <returns>The strategy.</returns>
     public static PromptStrategy BoxJitter(ulong seed) => new(PromptStrategyKind.BoxJitter, 0, seed);
 
+    /// <summary>The jittered box strategy in a given box convention.</summary>
+    /// <param name="seed">The global seed.</param>
+    /// <param name="convention">The tight box the jitter starts from.</param>
+    /// <returns>The strategy.</returns>
+    public static PromptStrategy BoxJitter(ulong seed, BoxConvention convention)
+    {
+        if (!Enum.IsDefined(convention))
+        {
+            throw new ArgumentOutOfRangeException(nameof(convention), convention, $"Expected a defined {nameof(Prompts.BoxConvention)}; got {(int)convention}.");
+        }
+
+        return new(PromptStrategyKind.BoxJitter, 0, seed, convention);
+    }
+
     /// <summary>The K random interior points strategy.</summary>
     /// <param name="count">K, at least 1.</param>
     /// <param name="seed">The global seed.</param>
@@ -74,7 +97,7 @@ public sealed class PromptStrategy
         return new(PromptStrategyKind.Points, count, seed);
     }
 
-    /// <summary>Parses a command-line name: <c>box</c>, <c>box-jitter</c>, <c>center</c>, <c>points:K</c>, <c>none</c>.</summary>
+    /// <summary>Parses a command-line name: <c>box</c>, <c>box-sam</c>, <c>box-jitter</c>, <c>box-jitter-sam</c>, <c>center</c>, <c>points:K</c>, <c>none</c>.</summary>
     /// <param name="text">The name.</param>
     /// <param name="seed">The global seed for the random strategies.</param>
     /// <returns>The strategy.</returns>
@@ -87,8 +110,12 @@ public sealed class PromptStrategy
         {
             case "box":
                 return Box;
+            case "box-sam":
+                return SamBox;
             case "box-jitter":
                 return BoxJitter(seed);
+            case "box-jitter-sam":
+                return BoxJitter(seed, BoxConvention.PixelIndices);
             case "center" or "centre":
                 return Center;
             case "none":
@@ -105,7 +132,7 @@ public sealed class PromptStrategy
             throw new FormatException($"Expected points:K with K a positive integer, e.g. points:3; got '{text}'.");
         }
 
-        throw new FormatException($"Expected a prompt strategy box, box-jitter, center, points:K or none; got '{text}'.");
+        throw new FormatException($"Expected a prompt strategy box, box-sam, box-jitter, box-jitter-sam, center, points:K or none; got '{text}'.");
     }
 
     /// <summary>Derives the prompt of one image.</summary>
@@ -128,8 +155,17 @@ public sealed class PromptStrategy
             throw new ArgumentException($"Expected a ground-truth mask with a lesion for the '{Name}' prompt of {imageId}; got an empty mask.", nameof(groundTruth));
         }
 
+        if (BoxConvention == BoxConvention.PixelIndices && Kind is (PromptStrategyKind.Box or PromptStrategyKind.BoxJitter) && (rect.Width < 2 || rect.Height < 2))
+        {
+            throw new ArgumentException(
+                $"Expected a lesion at least 2 pixels wide and high for the '{Name}' prompt of {imageId} ([minX, minY, maxX, maxY] must not be empty); got a {rect.Width}x{rect.Height} bounding box. Use '{(Kind == PromptStrategyKind.Box ? "box" : "box-jitter")}'.",
+                nameof(groundTruth));
+        }
+
         switch (Kind)
         {
+            case PromptStrategyKind.Box when BoxConvention == BoxConvention.PixelIndices:
+                return SegmentationPrompt.FromBox(rect.X, rect.Y, rect.Right - 1, rect.Bottom - 1);
             case PromptStrategyKind.Box:
                 return SegmentationPrompt.FromBox(rect);
             case PromptStrategyKind.BoxJitter:
@@ -160,11 +196,12 @@ public sealed class PromptStrategy
         int top = random.NextInt(MaxJitter1024 + 1);
         int right = random.NextInt(MaxJitter1024 + 1);
         int bottom = random.NextInt(MaxJitter1024 + 1);
+        int inclusive = BoxConvention == BoxConvention.PixelIndices ? 1 : 0;
         return new PromptBox(
             (float)Math.Max(0, rect.X - (left * scale)),
             (float)Math.Max(0, rect.Y - (top * scale)),
-            (float)Math.Min(width, rect.Right + (right * scale)),
-            (float)Math.Min(height, rect.Bottom + (bottom * scale)));
+            (float)Math.Min(width, rect.Right - inclusive + (right * scale)),
+            (float)Math.Min(height, rect.Bottom - inclusive + (bottom * scale)));
     }
 
     private PromptPoint[] RandomInteriorPoints(BinaryMask mask, string imageId)

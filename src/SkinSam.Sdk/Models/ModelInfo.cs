@@ -43,6 +43,13 @@ public sealed record ModelInfo
     /// <summary>The execution provider that runs the model, e.g. <c>cpu</c> or <c>cuda:0</c>.</summary>
     public required string ExecutionProvider { get; init; }
 
+    /// <summary>
+    /// Identifies the model's weights and contract, not the instance: <c>sha256:</c> and a digest of the ONNX files and
+    /// the manifest's family, preprocessing, input size and encoder variant for ONNX models. Embeddings carry it
+    /// (<see cref="ImageEmbedding.ModelFingerprint"/>); a model decodes only embeddings with its own fingerprint.
+    /// </summary>
+    public required string Fingerprint { get; init; }
+
     /// <summary>Each provider of the preference list as tried, with the reasons for skipping.</summary>
     public IReadOnlyList<ProviderAttempt> ProviderAttempts { get; init; } = [];
 

@@ -88,6 +88,9 @@ internal sealed class MedSamProfile : ModelProfile
     }
 
     /// <inheritdoc/>
+    public override (int Width, int Height) FrameSize(int width, int height) => (SamContract.FrameSize, SamContract.FrameSize);
+
+    /// <inheritdoc/>
     public override (double ScaleX, double ScaleY) PromptScale(ImageEmbedding embedding) =>
         (SamContract.FrameSize / (double)embedding.OriginalWidth, SamContract.FrameSize / (double)embedding.OriginalHeight);
 

@@ -81,6 +81,12 @@ internal abstract class ModelProfile
     /// <returns>The two factors.</returns>
     public abstract (double ScaleX, double ScaleY) PromptScale(ImageEmbedding embedding);
 
+    /// <summary>The size of an image of <paramref name="width"/> x <paramref name="height"/> inside the model's frame (what <see cref="Preprocess"/> gives as the frame size).</summary>
+    /// <param name="width">Original width.</param>
+    /// <param name="height">Original height.</param>
+    /// <returns>The frame width and height.</returns>
+    public abstract (int Width, int Height) FrameSize(int width, int height);
+
     /// <summary>The <c>orig_im_size</c> input (h, w) for an image of <paramref name="width"/> x <paramref name="height"/>.</summary>
     /// <param name="width">Original width.</param>
     /// <param name="height">Original height.</param>

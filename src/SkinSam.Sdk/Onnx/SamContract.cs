@@ -66,11 +66,25 @@ internal static class SamContract
     }
 
     /// <summary>Finds which decoder export a session is, checks it fully, and returns the mask count K (or -1 when dynamic).</summary>
-    public static (DecoderVariant Variant, int MaskCount) DetectDecoder(InferenceSession session, DecoderVariant? declared, string file)
+    /// <param name="session">The decoder session.</param>
+    /// <param name="declared">The variant model.json declares, if any.</param>
+    /// <param name="file">The file, for messages.</param>
+    /// <param name="batchAxis">model.json's <c>batchAxis</c>: the prompt inputs must then have a dynamic first axis.</param>
+    public static (DecoderVariant Variant, int MaskCount) DetectDecoder(InferenceSession session, DecoderVariant? declared, string file, bool batchAxis = false)
     {
         IReadOnlyDictionary<string, NodeMetadata> inputs = session.InputMetadata;
         IReadOnlyDictionary<string, NodeMetadata> outputs = session.OutputMetadata;
         var problems = new List<string>();
+        if (batchAxis)
+        {
+            foreach (string name in (string[])[PointCoords, PointLabels, MaskInput, HasMaskInput])
+            {
+                if (inputs.TryGetValue(name, out NodeMetadata? meta) && (meta.Dimensions.Length == 0 || meta.Dimensions[0] >= 0))
+                {
+                    problems.Add($"expected '{name}' with a dynamic prompt-batch axis first (model.json batchAxis is true); got {OnnxSignature.Describe(name, meta)}");
+                }
+            }
+        }
 
         AddIf(problems, OnnxSignature.Check(inputs, EmbeddingsName, EmbeddingDims));
         AddIf(problems, OnnxSignature.Check(inputs, PointCoords, [1, -1, 2]));

@@ -29,6 +29,9 @@ public sealed class SamOnnxModel : ISegmentationModel
     private const int EmbeddingLength = SamContract.EmbeddingChannels * SamContract.EmbeddingSide * SamContract.EmbeddingSide;
     private const int LowResLength = SamContract.LowResSide * SamContract.LowResSide;
 
+    // Prompts per run of a decoder with a prompt-batch axis.
+    private const int MaxPromptBatch = 16;
+
     private static readonly ArrayPool<float> TensorPool = ArrayPool<float>.Create(maxArrayLength: 4 * 1024 * 1024, maxArraysPerBucket: 64);
     private static readonly long[] EmbeddingShape = [1, SamContract.EmbeddingChannels, SamContract.EmbeddingSide, SamContract.EmbeddingSide];
     private static readonly long[] MaskInputShape = [1, 1, SamContract.LowResSide, SamContract.LowResSide];
@@ -124,7 +127,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         try
         {
             EncoderVariant ev = SamContract.DetectEncoder(enc, manifest.EncoderVariant, encoderPath);
-            (DecoderVariant dv, int k) = SamContract.DetectDecoder(dec, manifest.DecoderVariant, decoderPath);
+            (DecoderVariant dv, int k) = SamContract.DetectDecoder(dec, manifest.DecoderVariant, decoderPath, manifest.DecoderBatchAxis);
             profile.CheckVariants(ev, dv, encoderPath, decoderPath);
             var info = new ModelInfo
             {
@@ -137,6 +140,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 MaskCount = k > 0 ? k : (dv == DecoderVariant.SingleMask ? 1 : 4),
                 DefaultSelection = profile.DefaultSelection,
                 ExecutionProvider = provider,
+                Fingerprint = ModelFingerprint.Compute(ModelFingerprint.Contract(manifest, ev), encoderPath, decoderPath),
                 ProviderAttempts = attempts,
                 FellBackToCpu = fellBack,
             };
@@ -187,7 +191,8 @@ public sealed class SamOnnxModel : ISegmentationModel
 
             SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
             SkinSamInstruments.ImagesProcessed.Add(1, _tags);
-            var result = new ImageEmbedding(this, image.Width, image.Height, prepared.FrameWidth, prepared.FrameHeight, embedding.AsMemory(0, EmbeddingLength), embedding, static a => ReturnTensor(a));
+            var tensor = ImageEmbeddingTensor.Trusted(SamContract.EmbeddingsName, [.. EmbeddingShape.Select(d => (int)d)], embedding.AsMemory(0, EmbeddingLength));
+            var result = new ImageEmbedding(Info.Name, Info.Fingerprint, image.Width, image.Height, prepared.FrameWidth, prepared.FrameHeight, tensor, embedding, static a => ReturnTensor(a));
             embedding = null;
             return result;
         }
@@ -217,31 +222,8 @@ public sealed class SamOnnxModel : ISegmentationModel
         ArgumentNullException.ThrowIfNull(embedding);
         ArgumentNullException.ThrowIfNull(prompt);
         options ??= DecodeOptions.Default;
-        if (!ReferenceEquals(embedding.Owner, this))
-        {
-            throw new ArgumentException($"Expected an embedding made by this model ({Info.Name}); got one made by {DescribeOwner(embedding.Owner)}.", nameof(embedding));
-        }
-
-        ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
-        if (!float.IsFinite(options.StabilityOffset) || options.StabilityOffset < 0f)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), $"Expected DecodeOptions.StabilityOffset finite and at least 0; got {options.StabilityOffset}.");
-        }
-
-        prompt.Validate(embedding.OriginalWidth, embedding.OriginalHeight);
-        if (prompt.Points.Count == 0 && prompt.Box is null && !Info.SupportsNoPrompt && prompt.MaskInput is null)
-        {
-            throw new InvalidPromptException(
-                $"Expected at least one point or a box: model '{Info.Name}' was not trained to segment without a prompt (model.json supportsNoPrompt is false); got an empty prompt.");
-        }
-
-        MaskSelection selection = options.Selection == MaskSelection.ModelDefault ? Info.DefaultSelection : options.Selection;
-        if (Info.DecoderVariant == DecoderVariant.SingleMask && selection != MaskSelection.OfficialOnnx)
-        {
-            throw new NotSupportedException(
-                $"{Info.Manifest.DecoderFile} is a single-mask export that applies the {nameof(MaskSelection.OfficialOnnx)} rule inside the graph; expected Selection = {nameof(MaskSelection.OfficialOnnx)}; got {options.Selection}. Use a multimask export for other rules.");
-        }
-
+        CheckDecodeArguments(embedding, prompt, options);
+        MaskSelection selection = ResolveSelection(options);
         Enter();
         try
         {
@@ -256,6 +238,33 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
     }
 
+    private MaskSelection ResolveSelection(DecodeOptions options) =>
+        options.Selection == MaskSelection.ModelDefault ? Info.DefaultSelection : options.Selection;
+
+    private void CheckDecodeArguments(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options)
+    {
+        ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
+        CheckEmbedding(embedding);
+        if (!float.IsFinite(options.StabilityOffset) || options.StabilityOffset < 0f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Expected DecodeOptions.StabilityOffset finite and at least 0; got {options.StabilityOffset}.");
+        }
+
+        prompt.Validate(embedding.OriginalWidth, embedding.OriginalHeight);
+        if (prompt.Points.Count == 0 && prompt.Box is null && !Info.SupportsNoPrompt && prompt.MaskInput is null)
+        {
+            throw new InvalidPromptException(
+                $"Expected at least one point or a box: model '{Info.Name}' was not trained to segment without a prompt (model.json supportsNoPrompt is false); got an empty prompt.");
+        }
+
+        MaskSelection selection = ResolveSelection(options);
+        if (Info.DecoderVariant == DecoderVariant.SingleMask && selection != MaskSelection.OfficialOnnx)
+        {
+            throw new NotSupportedException(
+                $"{Info.Manifest.DecoderFile} is a single-mask export that applies the {nameof(MaskSelection.OfficialOnnx)} rule inside the graph; expected Selection = {nameof(MaskSelection.OfficialOnnx)}; got {options.Selection}. Use a multimask export for other rules.");
+        }
+    }
+
     /// <inheritdoc/>
     public IReadOnlyList<SegmentationResult> DecodeBatch(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -266,6 +275,11 @@ public sealed class SamOnnxModel : ISegmentationModel
             {
                 throw new ArgumentException($"Expected a prompt at index {i}; got null.", nameof(prompts));
             }
+        }
+
+        if (Info.Manifest.DecoderBatchAxis && prompts.Count > 1)
+        {
+            return DecodeBatched(embedding, prompts, options ?? DecodeOptions.Default, cancellationToken);
         }
 
         // The official decoder has batch size 1: one run per prompt over the same embedding.
@@ -465,7 +479,32 @@ public sealed class SamOnnxModel : ISegmentationModel
 
     private static string Flatten(Exception ex) => ex.Message.ReplaceLineEndings(" ").Trim();
 
-    private static string DescribeOwner(object owner) => owner is ISegmentationModel m ? $"model '{m.Info.Name}'" : owner.GetType().Name;
+    // The fingerprint names the weights and contract; the shape and frame checks catch embeddings built by hand.
+    private void CheckEmbedding(ImageEmbedding embedding)
+    {
+        if (!string.Equals(embedding.ModelFingerprint, Info.Fingerprint, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Expected an embedding made by this model ('{Info.Name}', {ModelFingerprint.Short(Info.Fingerprint)}); got one made by '{embedding.ModelName}' ({ModelFingerprint.Short(embedding.ModelFingerprint)}). Encode the image with this model.",
+                nameof(embedding));
+        }
+
+        IReadOnlyList<ImageEmbeddingTensor> tensors = embedding.Tensors;
+        if (tensors.Count != 1 || tensors[0].Name != SamContract.EmbeddingsName || !tensors[0].Shape.SequenceEqual(EmbeddingShape.Select(d => (int)d)))
+        {
+            throw new ArgumentException(
+                $"Expected one tensor '{SamContract.EmbeddingsName}' [{string.Join(", ", EmbeddingShape)}]; got {(tensors.Count == 0 ? "none" : string.Join(", ", tensors.Select(t => t.ToString())))}.",
+                nameof(embedding));
+        }
+
+        (int fw, int fh) = _profile.FrameSize(embedding.OriginalWidth, embedding.OriginalHeight);
+        if (embedding.ResizedWidth != fw || embedding.ResizedHeight != fh)
+        {
+            throw new ArgumentException(
+                $"Expected a frame of {fw}x{fh} for a {embedding.OriginalWidth}x{embedding.OriginalHeight} image under the {Info.Preprocessing} profile; got {embedding.ResizedWidth}x{embedding.ResizedHeight}.",
+                nameof(embedding));
+        }
+    }
 
     /// <summary>Buffers rented from the tensor pool and not yet returned, across all instances (embeddings not yet disposed included).</summary>
     internal static long OutstandingPooledBuffers => Interlocked.Read(ref _outstandingPooledBuffers);
@@ -548,19 +587,127 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
     }
 
-    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, MaskSelection selection, long start)
+    // A decoder exported with a prompt-batch axis (model.json "batchAxis": true): prompts with the same number of
+    // point rows and the same mask-input presence run together, at most MaxPromptBatch per run (bounding the
+    // [B, K, h, w] logits output); results keep the prompts' order and equal single decodes.
+    private IReadOnlyList<SegmentationResult> DecodeBatched(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        foreach (SegmentationPrompt prompt in prompts)
+        {
+            CheckDecodeArguments(embedding, prompt, options);
+        }
+
+        Enter();
+        try
+        {
+            var results = new SegmentationResult[prompts.Count];
+            foreach (IGrouping<(int Rows, bool Mask), int> group in Enumerable.Range(0, prompts.Count)
+                .GroupBy(i => (prompts[i].Points.Count + (prompts[i].Box is null ? 1 : 2), prompts[i].MaskInput is not null)))
+            {
+                int[] members = [.. group];
+                for (int at = 0; at < members.Length; at += MaxPromptBatch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    DecodeGroup(embedding, prompts, members[at..Math.Min(members.Length, at + MaxPromptBatch)], group.Key.Rows, options, results, cancellationToken);
+                }
+            }
+
+            return results;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void DecodeGroup(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, int[] members, int rows, DecodeOptions options, SegmentationResult[] results, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int b = members.Length;
+        int w = embedding.OriginalWidth;
+        int h = embedding.OriginalHeight;
+        MaskSelection selection = ResolveSelection(options);
+        (double scaleX, double scaleY) = _profile.PromptScale(embedding);
+        var coords = new float[b * rows * 2];
+        var labels = new float[b * rows];
+        var hasMask = new float[b];
+        float[] maskInput = RentTensor(b * LowResLength);
+        try
+        {
+            Span<float> maskSpan = maskInput.AsSpan(0, b * LowResLength);
+            for (int j = 0; j < b; j++)
+            {
+                SegmentationPrompt prompt = prompts[members[j]];
+                (float[] c, float[] l) = BuildPointInputs(prompt, scaleX, scaleY);
+                c.CopyTo(coords, j * rows * 2);
+                l.CopyTo(labels, j * rows);
+                Span<float> m = maskSpan.Slice(j * LowResLength, LowResLength);
+                if (prompt.MaskInput is { } input)
+                {
+                    input.Span.CopyTo(m);
+                    hasMask[j] = 1f;
+                }
+                else
+                {
+                    m.Clear();
+                }
+            }
+
+            float[] origSize = _profile.OrigImSize(w, h);
+            var inputs = new List<OrtValue>(6);
+            try
+            {
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.Values), EmbeddingShape));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [b, rows, 2]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [b, rows]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, b * LowResLength), [b, 1, SamContract.LowResSide, SamContract.LowResSide]));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, [b]));
+                if (_decoderInputNames.Length == 6)
+                {
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(origSize, SizeShape));
+                }
+
+                using IDisposableReadOnlyCollection<OrtValue> outputs = RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
+                for (int j = 0; j < b; j++)
+                {
+                    SegmentationResult result = BuildResult(outputs, w, h, rows, options, selection, start, j, b);
+                    results[members[j]] = result;
+                    SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds / b, _tags);
+                    SkinSamInstruments.PromptsDecoded.Add(1, _tags);
+                }
+            }
+            finally
+            {
+                foreach (OrtValue v in inputs)
+                {
+                    v.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            ReturnTensor(maskInput);
+        }
+    }
+
+    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, MaskSelection selection, long start, int batchIndex = 0, int batchSize = 1)
     {
         bool graphMasks = _graphMasks;
         OrtValue iouValue = outputs[graphMasks ? 1 : 0];
         OrtValue lowResValue = outputs[graphMasks ? 2 : 1];
         ReadOnlySpan<float> iou = iouValue.GetTensorDataAsSpan<float>();
         ReadOnlySpan<float> lowRes = lowResValue.GetTensorDataAsSpan<float>();
-        int k = iou.Length;
+        int k = iou.Length / batchSize;
         string file = Info.Manifest.DecoderFile;
-        if (k < 1 || lowRes.Length != k * LowResLength)
+        if (k < 1 || iou.Length != k * batchSize || lowRes.Length != batchSize * k * LowResLength)
         {
-            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [1,K] and '{SamContract.LowResMasks}' [1,K,256,256] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
+            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [{batchSize},K] and '{SamContract.LowResMasks}' [{batchSize},K,256,256] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
         }
+
+        // A prompt-batch run: this prompt's slice of every output.
+        iou = iou.Slice(batchIndex * k, k);
+        lowRes = lowRes.Slice(batchIndex * k * LowResLength, k * LowResLength);
 
         // The IoU predictions drive the selection, so all of them are checked; logits are checked for the
         // candidates the result returns (below), which is all a caller can see.
@@ -573,10 +720,12 @@ public sealed class SamOnnxModel : ISegmentationModel
             OrtValue masksValue = outputs[0];
             long[] shape = masksValue.GetTensorTypeAndShape().Shape;
             fullLogits = masksValue.GetTensorDataAsSpan<float>();
-            if (shape.Length != 4 || shape[1] != k || shape[2] != h || shape[3] != w)
+            if (shape.Length != 4 || shape[0] != batchSize || shape[1] != k || shape[2] != h || shape[3] != w)
             {
-                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [1,{k},{h},{w}]; got [{string.Join(",", shape)}].");
+                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [{batchSize},{k},{h},{w}]; got [{string.Join(",", shape)}].");
             }
+
+            fullLogits = fullLogits.Slice(batchIndex * k * w * h, k * w * h);
         }
 
         int selected = SelectMask(iou, rows, selection);

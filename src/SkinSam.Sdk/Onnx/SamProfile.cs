@@ -55,6 +55,10 @@ internal sealed class SamProfile : ModelProfile
         (embedding.ResizedWidth / (double)embedding.OriginalWidth, embedding.ResizedHeight / (double)embedding.OriginalHeight);
 
     /// <inheritdoc/>
+    public override (int Width, int Height) FrameSize(int width, int height) =>
+        SamPreprocessor.GetResizedSize(width, height, SamContract.FrameSize);
+
+    /// <inheritdoc/>
     public override float[] OrigImSize(int width, int height) => [height, width];
 
     /// <inheritdoc/>

@@ -73,10 +73,22 @@ public sealed class ShapeBaselineModelTests
     public void Decode_EmbeddingOfAnotherModel_ThrowsArgumentException()
     {
         using var a = new ShapeBaselineModel(BaselineShape.Box);
+        using var b = new ShapeBaselineModel(BaselineShape.Ellipse);
+        using ImageEmbedding embedding = a.CreateEmbedding(20, 10);
+
+        var ex = Assert.Throws<ArgumentException>(() => b.Decode(embedding, SegmentationPrompt.FromBox(1, 1, 5, 5)));
+        Assert.Contains("'baseline-box'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'baseline-ellipse'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_EmbeddingOfAnotherInstanceOfTheSameBaseline_Decodes()
+    {
+        using var a = new ShapeBaselineModel(BaselineShape.Box);
         using var b = new ShapeBaselineModel(BaselineShape.Box);
         using ImageEmbedding embedding = a.CreateEmbedding(20, 10);
 
-        Assert.Throws<ArgumentException>(() => b.Decode(embedding, SegmentationPrompt.FromBox(1, 1, 5, 5)));
+        Assert.Equal(16, b.Decode(embedding, SegmentationPrompt.FromBox(1, 1, 5, 5)).Area);
     }
 
     [Fact]

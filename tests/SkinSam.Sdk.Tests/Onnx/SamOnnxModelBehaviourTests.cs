@@ -96,10 +96,12 @@ public sealed class SamOnnxModelBehaviourTests : IDisposable
     [Fact]
     public void Decode_EmbeddingOfAnotherModel_Throws()
     {
-        using SamOnnxModel other = SamOnnxModel.Load(Fixtures.Model("sam-official-layout"));
+        using SamOnnxModel other = SamOnnxModel.Load(Fixtures.Model("sam-tiny-hwc"));
         using ImageEmbedding e = other.Encode(_image);
         var ex = Assert.Throws<ArgumentException>(() => _model.Decode(e, SegmentationPrompt.FromPoint(1, 1)));
         Assert.Contains("Expected an embedding made by this model", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'sam-tiny'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'sam-tiny-hwc'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

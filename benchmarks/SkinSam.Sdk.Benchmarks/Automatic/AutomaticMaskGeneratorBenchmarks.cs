@@ -1,0 +1,62 @@
+using BenchmarkDotNet.Attributes;
+using SkinSam.Sdk.Automatic;
+using SkinSam.Sdk.Benchmarks.Infrastructure;
+using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Onnx;
+
+namespace SkinSam.Sdk.Benchmarks.Automatic;
+
+/// <summary>
+/// "Segment everything" on one 600 x 450 synthetic lesion image: the whole generator (one encode, PointsPerSide^2 decodes,
+/// filters, NMS, RLE), and the same with the small-region pass. Masks per second = <see cref="MaskCount"/> (printed at
+/// setup) / the mean time per operation. Thresholds are lowered to 0.4 so the random-weight tiny fixture keeps masks.
+/// </summary>
+[MemoryDiagnoser]
+public class AutomaticMaskGeneratorBenchmarks
+{
+    private SamOnnxModel? _model;
+    private ImageBuffer _image;
+    private AutomaticMaskGenerator? _generator;
+    private AutomaticMaskGenerator? _withSmallRegions;
+
+    /// <summary>The model's short name (see <see cref="BenchmarkModelCatalog"/>).</summary>
+    [Params("tiny")]
+    public string Model { get; set; } = "tiny";
+
+    /// <summary>Points per side of the grid.</summary>
+    [Params(8, 16)]
+    public int PointsPerSide { get; set; } = 8;
+
+    /// <summary>Masks one <see cref="Generate"/> returns.</summary>
+    public int MaskCount { get; private set; }
+
+    /// <summary>Loads the model, builds the image and counts the masks once.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _model = SamOnnxModel.Load(BenchmarkModelCatalog.FolderOf(Model));
+        _image = SyntheticData.LesionImage(600, 450, seed: 7);
+        var options = new AutomaticMaskGeneratorOptions { PointsPerSide = PointsPerSide, PredIouThresh = 0.4, StabilityScoreThresh = 0.4, OutputMode = AutomaticMaskOutputMode.CocoRle };
+        _generator = new AutomaticMaskGenerator(_model, options);
+        _withSmallRegions = new AutomaticMaskGenerator(_model, new AutomaticMaskGeneratorOptions
+        {
+            PointsPerSide = PointsPerSide, PredIouThresh = 0.4, StabilityScoreThresh = 0.4, OutputMode = AutomaticMaskOutputMode.CocoRle, MinMaskRegionArea = 100,
+        });
+        MaskCount = _generator.Generate(_image).Count;
+        Console.WriteLine($"// AutomaticMaskGenerator {Model}, {PointsPerSide}x{PointsPerSide} points: {MaskCount} masks per image");
+    }
+
+    /// <summary>Releases the model.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _model?.Dispose();
+
+    /// <summary>The generator with the published pipeline (no small-region pass).</summary>
+    /// <returns>The number of masks.</returns>
+    [Benchmark(Baseline = true)]
+    public int Generate() => _generator!.Generate(_image).Count;
+
+    /// <summary>The same with <c>MinMaskRegionArea = 100</c>.</summary>
+    /// <returns>The number of masks.</returns>
+    [Benchmark]
+    public int GenerateWithSmallRegionPass() => _withSmallRegions!.Generate(_image).Count;
+}
