@@ -63,6 +63,19 @@ internal static class OptionRules
             }
         });
 
+    /// <summary>Accepts only finite values from <paramref name="min"/> to <paramref name="max"/> (inclusive).</summary>
+    /// <param name="option">The option.</param>
+    /// <param name="min">The smallest value.</param>
+    /// <param name="max">The largest value.</param>
+    public static void InRange(Option<double> option, double min, double max) =>
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && TryGetValue(r, out double v) && !(double.IsFinite(v) && v >= min && v <= max))
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name}: expected a number from {min} to {max}; got {v}."));
+            }
+        });
+
     /// <summary>Accepts null (option absent) or <paramref name="min"/> to <paramref name="max"/> (inclusive).</summary>
     /// <param name="option">The option.</param>
     /// <param name="min">The smallest value.</param>

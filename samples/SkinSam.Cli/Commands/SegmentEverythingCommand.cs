@@ -20,29 +20,29 @@ internal sealed class SegmentEverythingCommand
 {
     private static readonly AutomaticMaskGeneratorOptions Defaults = AutomaticMaskGeneratorOptions.Default;
 
-    public Option<bool> Everything { get; } = new("--everything") { Description = "Segment everything: every mask the automatic mask generator finds (no prompt); writes <stem>.everything.json (COCO RLE, as segment_anything's amg.py) and <stem>.everything.png." };
+    public Option<bool> Everything { get; } = new("--everything") { Description = "Segment everything: every mask the automatic mask generator finds (no prompt); writes <stem>.everything.json (COCO RLE, as segment_anything's amg.py) and <stem>.everything.png, e.g. --everything." };
 
-    public Option<int> PointsPerSide { get; } = new("--points-per-side") { Description = "With --everything: grid points per side. Default: 32.", DefaultValueFactory = _ => Defaults.PointsPerSide };
+    public Option<int> PointsPerSide { get; } = new("--points-per-side") { Description = "With --everything: grid points per side. Default: 32, e.g. --points-per-side 16.", DefaultValueFactory = _ => Defaults.PointsPerSide };
 
-    public Option<int> PointsPerBatch { get; } = new("--points-per-batch") { Description = "With --everything: points per decoder batch. Default: 64.", DefaultValueFactory = _ => Defaults.PointsPerBatch };
+    public Option<int> PointsPerBatch { get; } = new("--points-per-batch") { Description = "With --everything: points per decoder batch. Default: 64, e.g. --points-per-batch 128.", DefaultValueFactory = _ => Defaults.PointsPerBatch };
 
-    public Option<double> PredIouThresh { get; } = new("--pred-iou-thresh") { Description = "With --everything: keep masks with predicted IoU above this. Default: 0.88.", DefaultValueFactory = _ => Defaults.PredIouThresh };
+    public Option<double> PredIouThresh { get; } = new("--pred-iou-thresh") { Description = "With --everything: keep masks with predicted IoU above this. Default: 0.88, e.g. --pred-iou-thresh 0.8.", DefaultValueFactory = _ => Defaults.PredIouThresh };
 
-    public Option<double> StabilityScoreThresh { get; } = new("--stability-score-thresh") { Description = "With --everything: keep masks with stability at least this. Default: 0.95.", DefaultValueFactory = _ => Defaults.StabilityScoreThresh };
+    public Option<double> StabilityScoreThresh { get; } = new("--stability-score-thresh") { Description = "With --everything: keep masks with stability at least this. Default: 0.95, e.g. --stability-score-thresh 0.9.", DefaultValueFactory = _ => Defaults.StabilityScoreThresh };
 
-    public Option<double> StabilityScoreOffset { get; } = new("--stability-score-offset") { Description = "With --everything: logit offset of the stability score. Default: 1.0.", DefaultValueFactory = _ => Defaults.StabilityScoreOffset };
+    public Option<double> StabilityScoreOffset { get; } = new("--stability-score-offset") { Description = "With --everything: logit offset of the stability score. Default: 1.0, e.g. --stability-score-offset 0.5.", DefaultValueFactory = _ => Defaults.StabilityScoreOffset };
 
-    public Option<double> BoxNmsThresh { get; } = new("--box-nms-thresh") { Description = "With --everything: box IoU for NMS within a crop. Default: 0.7.", DefaultValueFactory = _ => Defaults.BoxNmsThresh };
+    public Option<double> BoxNmsThresh { get; } = new("--box-nms-thresh") { Description = "With --everything: box IoU for NMS within a crop. Default: 0.7, e.g. --box-nms-thresh 0.5.", DefaultValueFactory = _ => Defaults.BoxNmsThresh };
 
-    public Option<int> CropNLayers { get; } = new("--crop-n-layers") { Description = "With --everything: crop layers beyond the whole image. Default: 0.", DefaultValueFactory = _ => Defaults.CropNLayers };
+    public Option<int> CropNLayers { get; } = new("--crop-n-layers") { Description = "With --everything: crop layers beyond the whole image. Default: 0, e.g. --crop-n-layers 1.", DefaultValueFactory = _ => Defaults.CropNLayers };
 
-    public Option<double> CropNmsThresh { get; } = new("--crop-nms-thresh") { Description = "With --everything: box IoU for NMS across crops. Default: 0.7.", DefaultValueFactory = _ => Defaults.CropNmsThresh };
+    public Option<double> CropNmsThresh { get; } = new("--crop-nms-thresh") { Description = "With --everything: box IoU for NMS across crops. Default: 0.7, e.g. --crop-nms-thresh 0.5.", DefaultValueFactory = _ => Defaults.CropNmsThresh };
 
-    public Option<double> CropOverlapRatio { get; } = new("--crop-overlap-ratio") { Description = "With --everything: crop overlap ratio. Default: 512/1500.", DefaultValueFactory = _ => Defaults.CropOverlapRatio };
+    public Option<double> CropOverlapRatio { get; } = new("--crop-overlap-ratio") { Description = "With --everything: crop overlap ratio. Default: 512/1500, e.g. --crop-overlap-ratio 0.25.", DefaultValueFactory = _ => Defaults.CropOverlapRatio };
 
-    public Option<int> CropNPointsDownscaleFactor { get; } = new("--crop-n-points-downscale-factor") { Description = "With --everything: point grid downscale per crop layer. Default: 1.", DefaultValueFactory = _ => Defaults.CropNPointsDownscaleFactor };
+    public Option<int> CropNPointsDownscaleFactor { get; } = new("--crop-n-points-downscale-factor") { Description = "With --everything: point grid downscale per crop layer. Default: 1, e.g. --crop-n-points-downscale-factor 2.", DefaultValueFactory = _ => Defaults.CropNPointsDownscaleFactor };
 
-    public Option<int> MinMaskRegionArea { get; } = new("--min-mask-region-area") { Description = "With --everything: remove holes and islands smaller than this (pixels). Default: 0 (off).", DefaultValueFactory = _ => Defaults.MinMaskRegionArea };
+    public Option<int> MinMaskRegionArea { get; } = new("--min-mask-region-area") { Description = "With --everything: remove holes and islands smaller than this (pixels). Default: 0 (off), e.g. --min-mask-region-area 100.", DefaultValueFactory = _ => Defaults.MinMaskRegionArea };
 
     private IEnumerable<Option> All =>
     [
@@ -52,6 +52,17 @@ internal sealed class SegmentEverythingCommand
 
     public void AddTo(Command command)
     {
+        OptionRules.InRange(PointsPerSide, 1, 1024);
+        OptionRules.InRange(PointsPerBatch, 1, 4096);
+        OptionRules.InRange(PredIouThresh, 0, 1);
+        OptionRules.InRange(StabilityScoreThresh, 0, 1);
+        OptionRules.InRange(StabilityScoreOffset, 0, double.MaxValue);
+        OptionRules.InRange(BoxNmsThresh, 0, 1);
+        OptionRules.InRange(CropNLayers, 0, 4);
+        OptionRules.InRange(CropNmsThresh, 0, 1);
+        OptionRules.InRange(CropOverlapRatio, 0, 0.999999);
+        OptionRules.InRange(CropNPointsDownscaleFactor, 1, 64);
+        OptionRules.InRange(MinMaskRegionArea, 0, int.MaxValue);
         foreach (Option option in All)
         {
             command.Options.Add(option);
@@ -95,8 +106,7 @@ internal sealed class SegmentEverythingCommand
         }
         catch (Exception ex) when (ex is FormatException or FileNotFoundException or ArgumentException)
         {
-            output.Fail(ex.Message);
-            return ExitCodes.UsageError;
+            throw new CliUsageException(ex.Message);
         }
 
         SamOnnxModel model;
