@@ -165,7 +165,7 @@ class Hiera(nn.Module):
         background = F.interpolate(self.pos_embed, size=(height, width), mode="bicubic", align_corners=False)
         window = self.pos_embed_window
         tiles = (1, 1, height // window.shape[-2], width // window.shape[-1])
-        return (background + window.tile(tiles)).permute(0, 2, 3, 1)
+        return (background + window.repeat(tiles)).permute(0, 2, 3, 1)  # repeat == tile here; exports as Tile
 
     def forward(self, image: torch.Tensor) -> List[torch.Tensor]:
         x = self.patch_embed(image)
