@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Mapping, Tuple
 
+import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 
 from sam.checkpoint import _torch_load

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
+import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 from torch import nn
 from torch.nn import functional as F

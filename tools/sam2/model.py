@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
+import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 from torch import nn
 
