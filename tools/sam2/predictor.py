@@ -9,7 +9,6 @@ from typing import Optional, Sequence, Tuple
 
 import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import numpy as np
-import onnx  # noqa: F401  (before torch: see tools/sam/__init__.py)
 import torch
 from torch.nn import functional as F
 
