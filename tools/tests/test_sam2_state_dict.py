@@ -111,3 +111,15 @@ def test_a_sam_v1_checkpoint_is_refused(tmp_path):
     torch.save({"image_encoder.pos_embed": torch.zeros(1, 64, 64, 768)}, path)
     with pytest.raises(ValueError, match="Expected SAM 2.1 keys"):
         build_sam2("sam2.1_hiera_t", checkpoint=path)
+
+
+@pytest.mark.parametrize("name", SIZES)
+def test_every_size_runs_forward_to_the_contract_shapes(name):
+    """Eager forward of the image path at a 128 x 128 input (the trunk's windows pad, the position table interpolates
+    to any grid), weights left uninitialised (only shapes matter): the neck and decoder widths of every size fit."""
+    with structure_only():
+        model = Sam2(CONFIGS[name]).eval()
+    with torch.no_grad():
+        image_embed, feat_s0, feat_s1 = model.image_features(torch.zeros(1, 3, 128, 128))
+    assert (tuple(image_embed.shape), tuple(feat_s0.shape), tuple(feat_s1.shape)) == \
+        ((1, 256, 8, 8), (1, 32, 32, 32), (1, 64, 16, 16))
