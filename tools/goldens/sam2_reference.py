@@ -4,8 +4,10 @@ committed tiny fixture it runs on.
 
 Writes (both emptied first):
   models/test-fixtures/sam2-tiny/     encoder.onnx, decoder.onnx, model.json: tools/sam2 `sam2_tiny` with seed 7
-                                      (random weights), exported by tools/sam2/exporting.py without constant folding
-                                      (keeps the files small). The SDK contract of docs/models.md, "SAM 2.1".
+                                      (random weights rounded to float16 values), exported by tools/sam2/exporting.py
+                                      with every weight stored as float16 (exact for such weights), without constant
+                                      folding and with short intermediate value names (all three keep the files small,
+                                      under 1 MB). The SDK contract of docs/models.md, "SAM 2.1".
   tests/SkinSam.Sdk.Tests/TestData/sam2/
     manifest.json                     library versions, the command, the model.
     goldens.json                      per image and prompt, what SAM2ImagePredictor does (tools/sam2/predictor.py):
@@ -52,6 +54,7 @@ import torch  # noqa: E402
 
 from sam2 import build_sam2  # noqa: E402
 from sam2.exporting import Sam2ExportOptions, export_sam2_folder  # noqa: E402
+from sam2.model import round_to_fp16_  # noqa: E402
 from sam2.mask_decoder import stability_scores  # noqa: E402
 from sam2.predictor import decode, preprocess, prompt_sequence  # noqa: E402
 
@@ -63,6 +66,19 @@ FIXTURE = ROOT / "models" / "test-fixtures" / "sam2-tiny"
 OUT = ROOT / "tests" / "SkinSam.Sdk.Tests" / "TestData" / "sam2"
 NEAR = 1e-3
 ROWS = (0, 511, 1023)
+
+
+def fixture_model():
+    """sam2_tiny, seed 7, weights rounded to float16 values (stored exactly by the fp16 export)."""
+    return round_to_fp16_(build_sam2(MODEL_TYPE, seed=SEED))
+
+
+def fixture_options() -> Sam2ExportOptions:
+    return Sam2ExportOptions(
+        name="sam2-tiny", license="CC0-1.0", constant_folding=False, fp16=True, validate_fp16=False, compact=True,
+        provenance=f"Random weights (seed {SEED}, rounded to float16 values, stored as float16: exact) of tools/sam2 "
+                   f"{MODEL_TYPE} (tiny SAM 2.1 test architecture), written by tools/goldens/sam2_reference.py. "
+                   f"Test fixture, not a trained model.")
 
 
 def synthetic_image(width: int, height: int, seed: int) -> np.ndarray:
@@ -147,13 +163,10 @@ def decode_result(prediction, multimask: bool, rng: np.random.Generator, whole: 
 
 
 def main() -> int:
-    model = build_sam2(MODEL_TYPE, seed=SEED)
+    model = fixture_model()
     if FIXTURE.exists():
         shutil.rmtree(FIXTURE)
-    export_sam2_folder(model, str(FIXTURE), Sam2ExportOptions(
-        name="sam2-tiny", license="CC0-1.0", constant_folding=False,
-        provenance=f"Random weights (seed {SEED}) of tools/sam2 {MODEL_TYPE} (tiny SAM 2.1 test architecture), "
-                   f"written by tools/goldens/sam2_reference.py. Test fixture, not a trained model."))
+    export_sam2_folder(model, str(FIXTURE), fixture_options())
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)

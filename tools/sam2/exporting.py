@@ -44,6 +44,27 @@ class Sam2ExportOptions:
     # False keeps computed constants (the 256 x 256 trunk position table, the dense prompt positions) as small
     # graphs instead of baking them into large initializers; the tiny committed fixtures use False.
     constant_folding: bool = True
+    # Test fixtures only: every weight as float16 (exact for weights rounded with model.round_to_fp16_) and short
+    # names for the intermediate values and nodes (graph inputs, outputs and initializer names are kept).
+    compact: bool = False
+
+
+def compact_graph_names(model: onnx.ModelProto) -> None:
+    """Renames every intermediate value to v<i> and drops node names: ONNX Runtime needs neither, and the tracer's
+    long scope names are most of a tiny graph's bytes."""
+    graph = model.graph
+    keep = {v.name for v in graph.input} | {v.name for v in graph.output} | {t.name for t in graph.initializer}
+    renamed = {}
+    for node in graph.node:
+        node.name = ""
+        for index, name in enumerate(node.input):
+            if name in renamed:
+                node.input[index] = renamed[name]
+        for index, name in enumerate(node.output):
+            if name and name not in keep:
+                renamed[name] = f"v{len(renamed)}"
+                node.output[index] = renamed[name]
+    del graph.value_info[:]
 
 
 def _export_encoder(model: Sam2, path: str, image: Optional[torch.Tensor], folding: bool):
@@ -141,8 +162,10 @@ def export_sam2_folder(model: Sam2, out_dir: str, options: Sam2ExportOptions,
             proto = onnx.load(staged)
             declare_output_shapes(proto, ENCODER_SHAPES if part == "encoder" else DECODER_SHAPES)
             if options.fp16:
-                converted = convert_weights_to_fp16(proto)
+                converted = convert_weights_to_fp16(proto, min_elements=1 if options.compact else 4096)
                 report.notes.append(f"{part}: {converted} initializers stored as float16")
+            if options.compact:
+                compact_graph_names(proto)
             final = os.path.join(staging, part + ".onnx")
             external = save_onnx(proto, final, options.external_data)
             del proto

@@ -69,6 +69,16 @@ def randomize_(model: Sam2, seed: int) -> Sam2:
     return model
 
 
+def round_to_fp16_(model: Sam2) -> Sam2:
+    """Rounds every float tensor to the nearest float16 value (kept as float32), so that an `--fp16` export of the
+    model stores its weights exactly: the committed tiny fixture is half the size and still equals PyTorch."""
+    with torch.no_grad():
+        for tensor in list(model.parameters()) + list(model.buffers()):
+            if tensor.is_floating_point():
+                tensor.copy_(tensor.half().float())
+    return model
+
+
 def build_sam2(model_type: str, checkpoint: Optional[str] = None, seed: Optional[int] = None,
                allow_pickle: bool = False) -> Sam2:
     """Builds `model_type` (sam2.1_hiera_t/s/b+/l, sam2_tiny) in eval mode; with `checkpoint`, loads the image-path

@@ -6,26 +6,29 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import sys
 
 import numpy as np
 import onnx
 import pytest
 import torch
 
-from sam2 import CONFIGS, Sam2, build_sam2
-from sam2.exporting import Sam2ExportOptions, export_sam2_folder
+from sam2 import CONFIGS, Sam2
+from sam2.exporting import export_sam2_folder
 from sam2.mask_decoder import select_masks, stability_scores
 from sam2.onnx_modules import DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_OUTPUTS, DecoderGraph
 from sam2.predictor import decode, preprocess, prompt_sequence
 
-from conftest import record, structure_only
+from conftest import TOOLS_DIR, record, structure_only
+
+sys.path.insert(0, os.path.join(TOOLS_DIR, "goldens"))
+import sam2_reference  # noqa: E402  (tools/goldens: the fixture's model and export options)
 from parity import EMBEDDING_TOLERANCE, assert_masks_agree, max_abs_diff
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURE = os.path.join(ROOT, "models", "test-fixtures", "sam2-tiny")
 GOLDENS = os.path.join(ROOT, "tests", "SkinSam.Sdk.Tests", "TestData", "sam2", "goldens.json")
 FLOAT, INT32 = onnx.TensorProto.FLOAT, onnx.TensorProto.INT32
-SEED = 7  # tools/goldens/sam2_reference.py
 
 
 def signature(values):
@@ -40,16 +43,13 @@ def isic_rgb():
 
 @pytest.fixture(scope="module")
 def model():
-    return build_sam2("sam2_tiny", seed=SEED)
+    return sam2_reference.fixture_model()
 
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory, model):
     out = str(tmp_path_factory.mktemp("sam2-tiny"))
-    export_sam2_folder(model, out, Sam2ExportOptions(
-        name="sam2-tiny", license="CC0-1.0", constant_folding=False,
-        provenance=f"Random weights (seed {SEED}) of tools/sam2 sam2_tiny (tiny SAM 2.1 test architecture), "
-                   f"written by tools/goldens/sam2_reference.py. Test fixture, not a trained model."))
+    export_sam2_folder(model, out, sam2_reference.fixture_options())
     return out
 
 
