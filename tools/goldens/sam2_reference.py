@@ -13,7 +13,8 @@ Writes (both emptied first):
     goldens.json                      per image and prompt, what SAM2ImagePredictor does (tools/sam2/predictor.py):
       images[]: {"id", "source": {"rgbFile": path relative to the repository} | {"synthetic": {width, height, seed}}
                  (tests/SkinSam.Sdk.Tests/Preprocessing/SyntheticImage.cs), "width", "height",
-                 "preprocessed": TensorSummary of the [1,3,1024,1024] encoder input plus "rowsFile" (float32 LE,
+                 "preprocessed": TensorSummary of the [1,3,1024,1024] encoder input plus "rowsFile" (relative to
+                   tests/SkinSam.Sdk.Tests/TestData/; float32 LE,
                    channels x rows [0, 511, 1023] x 1024 values, in that order),
                  "features": {name: TensorSummary} for high_res_feats_0, high_res_feats_1, image_embed,
                  "prompts": [{"name", "points": [[x, y], ...] | null, "labels": [...] | null, "box": [x0,y0,x1,y1] | null,
