@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Exports a SAM v1 checkpoint (SAM, MedSAM, SkinSAM) or random weights to an SkinSam.Sdk model folder.
+"""Exports a SAM v1 checkpoint (SAM, MedSAM, SkinSAM), a SAM 2.1 checkpoint, or random weights to an SkinSam.Sdk
+model folder.
 
   /usr/bin/python3 tools/export.py --checkpoint sam_vit_b_01ec64.pth --model-type vit_b --out models/sam-vit-b
   /usr/bin/python3 tools/export.py --random-init vit_h --seed 0          # -> .cache/models/vit_h-random-0/
+  /usr/bin/python3 tools/export.py --checkpoint sam2.1_hiera_tiny.pt --model-type sam2.1_hiera_t --out models/sam2.1-t
+  /usr/bin/python3 tools/export.py --random-init sam2.1_hiera_t --seed 0
 
 See docs/models.md."""
 
@@ -25,16 +28,19 @@ from sam import CONFIGS, build_sam  # noqa: E402
 from sam.checkpoint import infer_model_type, load_sam_state_dict, sha256_of  # noqa: E402
 from sam.exporting import OPSET, ExportOptions, export_model_folder, git_commit  # noqa: E402
 from sam.model import Sam  # noqa: E402
+from sam2 import CONFIGS as SAM2_CONFIGS  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--checkpoint", help="PyTorch checkpoint (.pth): SAM, MedSAM (optionally {'model': ...}) or SkinSAM")
-    source.add_argument("--random-init", choices=sorted(CONFIGS), metavar="TYPE",
-                        help="random weights of the real architecture, for benchmarks (vit_b, vit_l, vit_h, tiny)")
-    parser.add_argument("--model-type", default="auto", choices=["auto"] + sorted(CONFIGS),
-                        help="architecture of --checkpoint; auto reads it from the weights (default)")
+    source.add_argument("--random-init", choices=sorted(CONFIGS) + sorted(SAM2_CONFIGS), metavar="TYPE",
+                        help="random weights of the real architecture, for benchmarks (vit_b, vit_l, vit_h, tiny, "
+                             "sam2.1_hiera_t, sam2.1_hiera_s, sam2.1_hiera_b+, sam2.1_hiera_l, sam2_tiny)")
+    parser.add_argument("--model-type", default="auto", choices=["auto"] + sorted(CONFIGS) + sorted(SAM2_CONFIGS),
+                        help="architecture of --checkpoint; auto reads it from SAM v1 weights (default); a SAM 2.1 "
+                             "checkpoint needs its type (sam2.1_hiera_t|s|b+|l)")
     parser.add_argument("--seed", type=int, default=0, help="seed for --random-init (default 0)")
     parser.add_argument("--out", help="output folder (default for --random-init: .cache/models/<type>-random-<seed>/)")
     masks = parser.add_mutually_exclusive_group()
@@ -64,12 +70,21 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.single_mask and args.preprocessing == "medsam":
         parser.error("--single-mask cannot be used with --preprocessing medsam: MedSAM decodes mask 0, while a single-mask "
                      "decoder chooses inside the graph by the official ONNX rule (the SDK refuses such a model)")
+    sam2 = (args.random_init or args.model_type) in SAM2_CONFIGS
+    if sam2 and (args.single_mask or args.low_res_only or args.preprocessing != "sam" or args.supports_no_prompt):
+        parser.error("--single-mask, --low-res-only, --preprocessing and --supports-no-prompt apply to SAM v1 models "
+                     "only: a SAM 2.1 folder always has the sam2 profile and a decoder returning all 4 mask tokens")
+    args.sam2 = sam2
     return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.sam2:
+        from export_sam2 import export_sam2_main
+
+        return export_sam2_main(args, REPO_ROOT)
     started = time.perf_counter()
     variant = "single-mask" if args.single_mask else "low-res-only" if args.low_res_only else "multimask"
     tool = f"tools/export.py (opset {OPSET}, torch {torch.__version__}, git {git_commit(REPO_ROOT)})"

@@ -30,6 +30,9 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "vitb: real ViT-B-size export and parity (about a minute on 2 cores); runs by default, "
         "deselect with -m 'not vitb'")
+    config.addinivalue_line(
+        "markers", "hiera_t: real SAM 2.1 Hiera-T-size export and parity (about a minute on 2 cores); runs by default, "
+        "deselect with -m 'not hiera_t'")
 
 
 def pytest_terminal_summary(terminalreporter):

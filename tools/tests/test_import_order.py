@@ -25,7 +25,7 @@ def _python_files() -> List[str]:
 
 
 def _kind(node: ast.stmt) -> Optional[str]:
-    """'torch' or 'onnx' ('sam' counts as onnx) for a module-level import of those packages, else None."""
+    """'torch' or 'onnx' ('sam' and 'sam2' count as onnx) for a module-level import of those packages, else None."""
     if isinstance(node, ast.Import):
         names = [alias.name.split(".")[0] for alias in node.names]
     elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -34,7 +34,7 @@ def _kind(node: ast.stmt) -> Optional[str]:
         return None
     if "torch" in names:
         return "torch"
-    if "onnx" in names or "sam" in names:
+    if "onnx" in names or "sam" in names or "sam2" in names:
         return "onnx"
     return None
 

@@ -171,10 +171,10 @@ def test_cli_exports_a_checkpoint_and_names_it_in_provenance(tmp_path, capsys):
     torch.save({"model": model.state_dict()}, checkpoint)
     out = tmp_path / "model"
     assert export_cli.main(["--checkpoint", str(checkpoint), "--model-type", "tiny", "--out", str(out),
-                            "--preprocessing", "medsam", "--single-mask"]) == 0
+                            "--preprocessing", "medsam"]) == 0
     manifest = json.loads((out / "model.json").read_text())
     assert manifest["preprocessing"] == "medsam"
-    assert manifest["decoder"] == {"file": "decoder.onnx", "variant": "single-mask", "batchAxis": False}
+    assert manifest["decoder"] == {"file": "decoder.onnx", "variant": "multimask", "batchAxis": False}
     assert "skinsam_tiny.pth" in manifest["provenance"]
     assert sha256_of(str(checkpoint)) in manifest["provenance"]
     assert sorted(os.listdir(out)) == ["decoder.onnx", "encoder.onnx", "model.json"]
