@@ -3,7 +3,7 @@ using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
 
-namespace SkinSam.Sdk.Tests.ImageSharp;
+namespace SkinSam.Sdk.ImageSharp.Tests;
 
 public sealed class MaskImageTests : IDisposable
 {

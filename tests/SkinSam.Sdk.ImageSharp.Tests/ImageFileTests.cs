@@ -8,7 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
 
-namespace SkinSam.Sdk.Tests.ImageSharp;
+namespace SkinSam.Sdk.ImageSharp.Tests;
 
 public sealed class ImageFileTests
 {
