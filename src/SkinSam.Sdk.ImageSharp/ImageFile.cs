@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
@@ -111,6 +112,17 @@ public static class ImageFile
         var pixelsOut = new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(pixelsOut);
         return new ImageBuffer(pixelsOut, image.Width, image.Height, PixelFormat.Rgb24);
+    }
+
+    /// <summary>Writes an image as an 8-bit RGB PNG, atomically (readers never see half a file).</summary>
+    /// <param name="image">The image, in any of the SDK's pixel layouts.</param>
+    /// <param name="path">The destination file.</param>
+    /// <exception cref="OutputPathException">The destination exists and is not a regular file (device, pipe, socket, directory, symbolic link); it is left as it is.</exception>
+    public static void SavePng(ImageBuffer image, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using Image<Rgb24> encoded = Image.LoadPixelData<Rgb24>(image.ToRgb24Array(), image.Width, image.Height);
+        AtomicFile.Write(path, s => encoded.Save(s, new PngEncoder()));
     }
 
     /// <summary>Opens a file for reading after refusing what is not a regular file (a pipe would block, a device never ends).</summary>
