@@ -56,9 +56,12 @@ public sealed class SkinSamOptions
     /// <summary>The core SDK's model options for these settings.</summary>
     /// <returns>Options for <see cref="Onnx.SamOnnxModel.Load"/>.</returns>
     /// <exception cref="FormatException"><see cref="Providers"/> holds a name or index that is not recognised.</exception>
-    public ModelOptions ToModelOptions() => new()
+    public ModelOptions ToModelOptions() => ToModelOptions(ResolveProviders());
+
+    /// <summary>The core SDK's model options for these settings with the given providers.</summary>
+    internal ModelOptions ToModelOptions(IReadOnlyList<ExecutionProvider> providers) => new()
     {
-        Providers = ResolveProviders(),
+        Providers = providers,
         AllowCpuFallback = AllowCpuFallback,
         IntraOpThreads = IntraOpThreads,
         InterOpThreads = InterOpThreads,

@@ -1,6 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
-using Microsoft.ML.OnnxRuntime;
+using SkinSam.Sdk.ExecutionProviders;
 using SkinSam.Sdk.Models;
 
 namespace SkinSam.Sdk.Hosting;
@@ -18,35 +17,31 @@ public sealed class SkinSamOptionsValidator : IValidateOptions<SkinSamOptions>
         var failures = new List<string>();
         ValidateModelPath(options.ModelPath, failures);
 
+        IReadOnlyList<ExecutionProvider> providers = ModelOptions.Default.Providers;
         if (options.ExecutionProviders.Count == 0)
         {
             try
             {
-                _ = options.ResolveProviders();
+                providers = options.ResolveProviders();
             }
             catch (FormatException ex)
             {
                 failures.Add($"{nameof(SkinSamOptions.Providers)}: {ex.Message} (the whole value was '{options.Providers}'; e.g. 'cuda,cpu')");
             }
         }
-        else if (options.ExecutionProviders.Any(p => p is null))
+        else
         {
-            failures.Add($"{nameof(SkinSamOptions.ExecutionProviders)}: expected no null entries; got a null entry");
+            providers = [.. options.ExecutionProviders];
         }
 
-        if (options.IntraOpThreads < 0)
+        // The session settings are checked by the core's own rule; its "Providers" is this class's ExecutionProviders
+        // list when one is given.
+        const string CoreProviders = nameof(ModelOptions.Providers) + ":";
+        foreach (string problem in options.ToModelOptions(providers).FindProblems())
         {
-            failures.Add($"{nameof(SkinSamOptions.IntraOpThreads)}: expected 0 (automatic) or more; got {options.IntraOpThreads.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        if (options.InterOpThreads < 0)
-        {
-            failures.Add($"{nameof(SkinSamOptions.InterOpThreads)}: expected 0 (automatic) or more; got {options.InterOpThreads.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        if (!Enum.IsDefined(options.OptimizationLevel))
-        {
-            failures.Add($"{nameof(SkinSamOptions.OptimizationLevel)}: expected one of {string.Join(", ", Enum.GetNames<GraphOptimizationLevel>())}; got {((int)options.OptimizationLevel).ToString(CultureInfo.InvariantCulture)}");
+            failures.Add(options.ExecutionProviders.Count > 0 && problem.StartsWith(CoreProviders, StringComparison.Ordinal)
+                ? nameof(SkinSamOptions.ExecutionProviders) + problem[nameof(ModelOptions.Providers).Length..]
+                : problem);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -61,32 +56,14 @@ public sealed class SkinSamOptionsValidator : IValidateOptions<SkinSamOptions>
             return;
         }
 
-        string full = Path.GetFullPath(modelPath);
-        if (!Directory.Exists(full))
-        {
-            failures.Add(File.Exists(full)
-                ? $"{Key}: expected a model folder; got the file '{full}' (point at the folder that holds it)"
-                : $"{Key}: expected an existing model folder; got '{full}', which does not exist");
-            return;
-        }
-
-        string manifestPath = Path.Combine(full, ModelManifest.FileName);
-        ModelManifest manifest;
         try
         {
-            manifest = File.Exists(manifestPath) ? ModelManifest.Load(manifestPath) : ModelManifest.SamDefaults;
+            _ = ModelFolder.Open(modelPath);
         }
         catch (ModelLoadException ex)
         {
-            failures.Add($"{Key}: expected a valid {ModelManifest.FileName}; got {ex.Message}");
-            return;
-        }
-
-        string[] missing = [.. new[] { manifest.EncoderFile, manifest.DecoderFile }.Where(f => !File.Exists(Path.Combine(full, f)))];
-        if (missing.Length > 0)
-        {
-            string held = string.Join(", ", Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-            failures.Add($"{Key}: expected {string.Join(" and ", missing)} in '{full}'; got {(held.Length == 0 ? "an empty folder" : held)}");
+            // The core's folder check, the one model loading runs: its message says what was expected and what came.
+            failures.Add($"{Key}: {ex.Message}");
         }
     }
 }

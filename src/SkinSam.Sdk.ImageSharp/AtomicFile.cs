@@ -6,7 +6,12 @@ namespace SkinSam.Sdk.ImageSharp;
 /// directory or symbolic link is refused with an <see cref="OutputPathException"/> and left as it is (a link is
 /// never followed, and never replaced by the rename).
 /// </summary>
-public static class AtomicFile
+/// <remarks>
+/// Internal: writing files safely is not what this package offers its users. It lives here because this is the
+/// layer that writes files (the core knows nothing of files), and the two callers above it, SkinSam.Sdk.Evaluation
+/// and the CLI, see it through <c>InternalsVisibleTo</c>; the packages are versioned and released together.
+/// </remarks>
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> with what <paramref name="write"/> puts into the stream, replacing any old file only when complete.</summary>
     /// <param name="path">The destination: a regular file or a path where nothing exists yet.</param>

@@ -1,8 +1,10 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using SkinSam.Sdk.ImageSharp.Completeness;
@@ -34,22 +36,41 @@ public static class ImageFile
     /// <exception cref="ImageDecodeException">The file is not a supported image, is truncated or corrupt, is over a limit, or is a named pipe, socket or device.</exception>
     public static ImageBuffer Load(string path, ImageLoadOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Expected an image file at '{path}'; got {(Directory.Exists(path) ? "a directory" : "no such file")}.", path);
-        }
-
-        // A named pipe would block the read forever and a device (/dev/zero, /dev/urandom) never ends: refuse both
-        // before opening. A link is followed to what it finally names.
-        string target = new FileInfo(path).LinkTarget is null ? path : File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
-        if (FileSystemEntryKind.DescribeIfNotRegularFile(Path.GetFullPath(target)) is { } kind)
-        {
-            throw new ImageDecodeException($"{path}: expected a regular image file; got {kind}.");
-        }
-
-        using FileStream stream = File.OpenRead(path);
+        using FileStream stream = OpenRegularFile(path);
         return Load(stream, path, options);
+    }
+
+    /// <summary>
+    /// Reads an image file's size from its header only (no pixel is decoded), with the EXIF orientation rule of
+    /// <see cref="Load(string, ImageLoadOptions?)"/>: a quarter turn in the EXIF orientation swaps width and height
+    /// when <see cref="ImageLoadOptions.ApplyExifOrientation"/> is set.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">The orientation rule and limits; null for <see cref="ImageLoadOptions.Default"/>.</param>
+    /// <returns>The width and height <see cref="Load(string, ImageLoadOptions?)"/> would return.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path names a directory.</exception>
+    /// <exception cref="ImageDecodeException">The header is unreadable or in no supported format, or the file is a named pipe, socket or device.</exception>
+    public static (int Width, int Height) ReadSize(string path, ImageLoadOptions? options = null)
+    {
+        options ??= ImageLoadOptions.Default;
+        options.Validate();
+        using FileStream stream = OpenRegularFile(path);
+        IImageInfo? info;
+        try
+        {
+            info = Image.Identify(DecoderConfiguration, stream);
+        }
+        catch (Exception ex) when (IsDecoderFailure(ex))
+        {
+            throw new ImageDecodeException($"{path}: expected a readable image header; got {Describe(ex)}.", ex);
+        }
+
+        if (info is null)
+        {
+            throw new ImageDecodeException($"{path}: expected an image in one of {SupportedFormats()}; got no known format.");
+        }
+
+        return options.ApplyExifOrientation && SwapsSides(info.Metadata.ExifProfile) ? (info.Height, info.Width) : (info.Width, info.Height);
     }
 
     /// <summary>Reads an image from a stream.</summary>
@@ -87,7 +108,60 @@ public static class ImageFile
             throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got {encoded.Length}.");
         }
 
-        byte[] data = encoded.ToArray();
+        using Image<Rgb24> image = DecodeImage<Rgb24>(encoded.ToArray(), name, options);
+        var pixelsOut = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(pixelsOut);
+        return new ImageBuffer(pixelsOut, image.Width, image.Height, PixelFormat.Rgb24);
+    }
+
+    /// <summary>Writes an image as an 8-bit RGB PNG, atomically (readers never see half a file).</summary>
+    /// <param name="image">The image, in any of the SDK's pixel layouts.</param>
+    /// <param name="path">The destination file.</param>
+    /// <exception cref="OutputPathException">The destination exists and is not a regular file (device, pipe, socket, directory, symbolic link); it is left as it is.</exception>
+    public static void SavePng(ImageBuffer image, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using Image<Rgb24> encoded = Image.LoadPixelData<Rgb24>(image.ToRgb24Array(), image.Width, image.Height);
+        AtomicFile.Write(path, s => encoded.Save(s, new PngEncoder()));
+    }
+
+    /// <summary>Opens a file for reading after refusing what is not a regular file (a pipe would block, a device never ends).</summary>
+    internal static FileStream OpenRegularFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Expected an image file at '{path}'; got {(Directory.Exists(path) ? "a directory" : "no such file")}.", path);
+        }
+
+        // A named pipe would block the read forever and a device (/dev/zero, /dev/urandom) never ends: refuse both
+        // before opening. A link is followed to what it finally names.
+        string target = new FileInfo(path).LinkTarget is null ? path : File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        if (FileSystemEntryKind.DescribeIfNotRegularFile(Path.GetFullPath(target)) is { } kind)
+        {
+            throw new ImageDecodeException($"{path}: expected a regular image file; got {kind}.");
+        }
+
+        return File.OpenRead(path);
+    }
+
+    /// <summary>
+    /// Decodes one image with every check of <see cref="Decode"/> (limits, completeness, first frame) and the EXIF
+    /// orientation rule, into the pixel type asked for (<see cref="Rgb24"/> for images, <see cref="L8"/> luminance for masks).
+    /// </summary>
+    internal static Image<TPixel> DecodeImage<TPixel>(byte[] data, string name, ImageLoadOptions options)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        if (data.Length == 0)
+        {
+            throw new ImageDecodeException($"{name}: expected an encoded image; got 0 bytes.");
+        }
+
+        if (data.Length > options.MaxBytes)
+        {
+            throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got {data.Length}.");
+        }
+
         IImageInfo? info;
         IImageFormat? format;
         try
@@ -139,31 +213,46 @@ public static class ImageFile
             }
         }
 
-        Image<Rgb24> image;
+        Image<TPixel> image;
         try
         {
-            image = Image.Load<Rgb24>(DecoderConfiguration, data);
+            image = Image.Load<TPixel>(DecoderConfiguration, data);
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {
             throw new ImageDecodeException($"{name}: expected a complete {format.Name} image of {info.Width}x{info.Height}; got {Describe(ex)}.", ex);
         }
 
-        using (image)
+        if (options.ApplyExifOrientation)
         {
-            if (options.ApplyExifOrientation)
+            try
             {
                 image.Mutate(x => x.AutoOrient());
             }
-
-            Image<Rgb24> frame = image;
-            var pixelsOut = new byte[frame.Width * frame.Height * 3];
-            frame.CopyPixelDataTo(pixelsOut);
-            return new ImageBuffer(pixelsOut, frame.Width, frame.Height, PixelFormat.Rgb24);
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
         }
+
+        return image;
     }
 
-    private static byte[] ReadAll(Stream stream, string name, long maxBytes)
+    /// <summary>Whether the EXIF orientation is one of the four that include a quarter turn (5 to 8), which swap width and height.</summary>
+    private static bool SwapsSides(ExifProfile? exif)
+    {
+        if (exif is null || exif.GetValue(ExifTag.Orientation) is not { } value)
+        {
+            return false;
+        }
+
+        ushort orientation = value.Value;
+        return orientation is >= 5 and <= 8;
+    }
+
+    /// <summary>Reads a stream to its end within the byte limit.</summary>
+    internal static byte[] ReadAll(Stream stream, string name, long maxBytes)
     {
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[81920];

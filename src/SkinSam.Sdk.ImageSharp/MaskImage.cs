@@ -79,40 +79,92 @@ public static class MaskImage
         AtomicFile.Write(path, s => outImage.Save(s, new PngEncoder()));
     }
 
-    /// <summary>Reads a mask file: any pixel whose luminance is 128 or more is lesion.</summary>
+    /// <summary>
+    /// Reads a mask file by the SDK's one rule for masks (the ground truth of an evaluation included): the first frame's
+    /// luminance, with the EXIF orientation applied exactly as <see cref="ImageFile.Load(string, ImageLoadOptions?)"/>
+    /// applies it to the image the mask belongs to, so an image and its mask stay on one pixel grid. A binary mask holds
+    /// 0 and 255, or 0 and 1, and every non-zero pixel is lesion; any other file is read with lesion where the luminance
+    /// is 128 or more.
+    /// </summary>
     /// <param name="path">A PNG, BMP or other image file.</param>
     /// <param name="requireBinary">When true, values other than 0 and 255 (or 0 and 1) are an error.</param>
     /// <returns>The mask.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path names a directory.</exception>
     /// <exception cref="ImageDecodeException">The file cannot be decoded, or is not binary when that is required.</exception>
     public static BinaryMask Load(string path, bool requireBinary = false)
     {
-        ImageBuffer img = ImageFile.Load(path, new ImageLoadOptions { ApplyExifOrientation = false });
-        ReadOnlySpan<byte> rgb = img.Pixels.Span;
-        var mask = new BinaryMask(img.Width, img.Height);
+        bool binary = TryLoadBinary(path, out BinaryMask mask, out string? problem);
+        return requireBinary && !binary ? throw new ImageDecodeException($"{path}: {problem}") : mask;
+    }
+
+    /// <summary>
+    /// Reads a mask file by the rule of <see cref="Load(string, bool)"/> and says whether it is binary, without throwing
+    /// for a mask that is not.
+    /// </summary>
+    /// <param name="path">A PNG, BMP or other image file.</param>
+    /// <param name="mask">The mask, read by the rule of <see cref="Load(string, bool)"/> also when it is not binary.</param>
+    /// <param name="problem">Null for a binary mask; otherwise what was expected and the first pixel that broke the rule.</param>
+    /// <returns>True when the file holds only 0 and 255, or only 0 and 1.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path names a directory.</exception>
+    /// <exception cref="ImageDecodeException">The file cannot be decoded.</exception>
+    public static bool TryLoadBinary(string path, out BinaryMask mask, out string? problem)
+    {
+        ImageLoadOptions options = ImageLoadOptions.Default;
+        byte[] levels;
+        int width, height;
+        using (FileStream stream = ImageFile.OpenRegularFile(path))
+        {
+            using Image<L8> image = ImageFile.DecodeImage<L8>(ImageFile.ReadAll(stream, path, options.MaxBytes), path, options);
+            width = image.Width;
+            height = image.Height;
+            levels = new byte[width * height];
+            image.CopyPixelDataTo(levels);
+        }
+
+        problem = FindNonBinaryPixel(levels, width);
+        bool zeroOne = !levels.AsSpan().ContainsAnyExceptInRange((byte)0, (byte)1);
+        byte threshold = zeroOne ? (byte)1 : (byte)128;
+        mask = new BinaryMask(width, height);
         Span<byte> data = mask.Data;
-        bool zeroOne = true;
-        for (int i = 0; i < data.Length; i++)
+        for (int i = 0; i < levels.Length; i++)
         {
-            byte v = rgb[i * 3];
-            if (v > 1)
+            data[i] = levels[i] >= threshold ? (byte)1 : (byte)0;
+        }
+
+        return problem is null;
+    }
+
+    /// <summary>The binary rule: only 0 and 255, or only 0 and 1. Null when it holds, else the first pixel that breaks it.</summary>
+    private static string? FindNonBinaryPixel(ReadOnlySpan<byte> levels, int width)
+    {
+        bool sawOne = false, sawHigh = false;
+        for (int i = 0; i < levels.Length; i++)
+        {
+            byte v = levels[i];
+            if (v == 0)
             {
-                zeroOne = false;
-                break;
+                continue;
+            }
+
+            if (v == 255)
+            {
+                sawHigh = true;
+            }
+            else if (v == 1)
+            {
+                sawOne = true;
+            }
+            else
+            {
+                return $"expected a binary mask (0 and 255, or 0 and 1); got value {v} at pixel ({i % width}, {i / width}).";
+            }
+
+            if (sawOne && sawHigh)
+            {
+                return $"expected a binary mask (0 and 255, or 0 and 1); got 0, 1 and 255 (value {v} at pixel ({i % width}, {i / width})).";
             }
         }
 
-        int threshold = zeroOne ? 1 : 128;
-        for (int i = 0; i < data.Length; i++)
-        {
-            byte v = rgb[i * 3];
-            if (requireBinary && v != 0 && v != 255 && !(zeroOne && v == 1))
-            {
-                throw new ImageDecodeException($"{path}: expected a binary mask (0/255 or 0/1); got value {v} at pixel ({i % img.Width}, {i / img.Width}).");
-            }
-
-            data[i] = v >= threshold ? (byte)1 : (byte)0;
-        }
-
-        return mask;
+        return null;
     }
 }

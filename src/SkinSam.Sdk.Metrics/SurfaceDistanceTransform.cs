@@ -36,7 +36,28 @@ internal static class SurfaceDistanceTransform
         ReadOnlySpan<byte> features,
         ReadOnlySpan<byte> queries,
         PixelSpacing spacing,
-        Span<double> destination)
+        Span<double> destination) => Collect(width, box, features, queries, spacing, destination, squared: false);
+
+    /// <summary>
+    /// As <see cref="Collect(int, SurfaceBox, ReadOnlySpan{byte}, ReadOnlySpan{byte}, PixelSpacing, Span{double})"/>, but
+    /// writes the squared distances (exact integers on the unit grid, where a square root and back would not be).
+    /// </summary>
+    public static int CollectSquared(
+        int width,
+        SurfaceBox box,
+        ReadOnlySpan<byte> features,
+        ReadOnlySpan<byte> queries,
+        PixelSpacing spacing,
+        Span<double> destination) => Collect(width, box, features, queries, spacing, destination, squared: true);
+
+    private static int Collect(
+        int width,
+        SurfaceBox box,
+        ReadOnlySpan<byte> features,
+        ReadOnlySpan<byte> queries,
+        PixelSpacing spacing,
+        Span<double> destination,
+        bool squared)
     {
         int boxWidth = box.MaxX - box.MinX + 1;
         int boxHeight = box.MaxY - box.MinY + 1;
@@ -85,7 +106,7 @@ internal static class SurfaceDistanceTransform
                 }
 
                 var column = new ColumnDistances(r, above.Slice(r * boxWidth, boxWidth), nearest, spacing.Y);
-                end -= RowPass(column, featureRow, queryRow, spacing.X, scratch, destination[..end]);
+                end -= RowPass(column, featureRow, queryRow, spacing.X, scratch, destination[..end], squared);
             }
 
             return total;
@@ -123,7 +144,7 @@ internal static class SurfaceDistanceTransform
     /// <summary>
     /// Finishes one query row: bounds each query's reach, builds the lower envelope of the parabolas
     /// (x - x_c)^2 + g(c) over the reachable columns with finite column distance g, and reads it at every
-    /// query. Writes the row's distances at the end of <paramref name="destination"/>; returns how many.
+    /// query. Writes the row's distances (or squared distances) at the end of <paramref name="destination"/>; returns how many.
     /// </summary>
     private static int RowPass(
         ColumnDistances column,
@@ -131,7 +152,8 @@ internal static class SurfaceDistanceTransform
         ReadOnlySpan<byte> queryRow,
         double spacingX,
         RowScratch scratch,
-        Span<double> destination)
+        Span<double> destination,
+        bool squared)
     {
         int boxWidth = queryRow.Length;
         Span<int> queryAt = scratch.QueryAt;
@@ -248,7 +270,8 @@ internal static class SurfaceDistanceTransform
 
             int v = parabolaAt[j];
             double dx = xp - (v * spacingX);
-            output[i] = Math.Sqrt((dx * dx) + f[v]);
+            double squaredDistance = (dx * dx) + f[v];
+            output[i] = squared ? squaredDistance : Math.Sqrt(squaredDistance);
         }
 
         return count;

@@ -33,7 +33,7 @@ public sealed class SkinSamOptionsValidatorTests
 
         ValidateOptionsResult result = _validator.Validate(Options.DefaultName, new SkinSamOptions { ModelPath = missing });
 
-        Assert.Equal($"ModelPath: expected an existing model folder; got '{missing}', which does not exist", Assert.Single(result.Failures!));
+        Assert.Equal($"ModelPath: Expected a model folder at '{missing}'; got no such directory.", Assert.Single(result.Failures!));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class SkinSamOptionsValidatorTests
 
         ValidateOptionsResult result = _validator.Validate(Options.DefaultName, new SkinSamOptions { ModelPath = file });
 
-        Assert.Contains("expected a model folder; got the file", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.Contains("Expected a model folder; got the file", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,8 +52,8 @@ public sealed class SkinSamOptionsValidatorTests
         ValidateOptionsResult result = _validator.Validate(Options.DefaultName, new SkinSamOptions { ModelPath = Fixtures.MissingDecoder });
 
         string failure = Assert.Single(result.Failures!);
-        Assert.Contains("expected decoder.onnx in", failure, StringComparison.Ordinal);
-        Assert.Contains("got encoder.onnx", failure, StringComparison.Ordinal);
+        Assert.Contains("Expected decoder.onnx in model folder", failure, StringComparison.Ordinal);
+        Assert.Contains("the folder holds: encoder.onnx", failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class SkinSamServiceCollectionExtensionsTests
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<ISegmentationModel>());
 
-        Assert.Contains("expected an existing model folder", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Expected a model folder at", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SkinSam.Sdk.Masks;
+using SkinSam.Sdk.Metrics;
 
 namespace SkinSam.Sdk.Evaluation.Prompts;
 
@@ -40,6 +41,11 @@ public static class PoleOfInaccessibility
     /// <summary>Squared distance of every pixel to the nearest background pixel (0 on background), outside the image being background.</summary>
     /// <param name="mask">The mask.</param>
     /// <returns>Width * height squared distances, row-major.</returns>
+    /// <remarks>
+    /// The transform is the one of the boundary metrics (<c>SkinSam.Sdk.Metrics</c>' Felzenszwalb-Huttenlocher
+    /// transform): features are the background pixels of the mask padded by one background pixel on each side, queries
+    /// its foreground pixels.
+    /// </remarks>
     public static double[] SquaredDistanceToBackground(BinaryMask mask)
     {
         ArgumentNullException.ThrowIfNull(mask);
@@ -47,119 +53,45 @@ public static class PoleOfInaccessibility
 
         // Pad by one background pixel on each side so the image edge acts as border.
         int pw = w + 2, ph = h + 2;
-        double[] grid = new double[pw * ph];
+        byte[] background = new byte[pw * ph];
+        byte[] foreground = new byte[pw * ph];
+        background.AsSpan().Fill(1);
         ReadOnlySpan<byte> data = mask.Data;
+        int count = 0;
         for (int y = 0; y < h; y++)
         {
             for (int x = 0; x < w; x++)
             {
-                grid[((y + 1) * pw) + x + 1] = data[(y * w) + x] != 0 ? double.PositiveInfinity : 0;
+                if (data[(y * w) + x] != 0)
+                {
+                    int p = ((y + 1) * pw) + x + 1;
+                    foreground[p] = 1;
+                    background[p] = 0;
+                    count++;
+                }
             }
-        }
-
-        int n = Math.Max(pw, ph);
-        double[] f = new double[n];
-        double[] d = new double[n];
-        int[] v = new int[n];
-        double[] z = new double[n + 1];
-        for (int x = 0; x < pw; x++)
-        {
-            for (int y = 0; y < ph; y++)
-            {
-                f[y] = grid[(y * pw) + x];
-            }
-
-            Transform1D(f, ph, d, v, z);
-            for (int y = 0; y < ph; y++)
-            {
-                grid[(y * pw) + x] = d[y];
-            }
-        }
-
-        for (int y = 0; y < ph; y++)
-        {
-            Array.Copy(grid, y * pw, f, 0, pw);
-            Transform1D(f, pw, d, v, z);
-            Array.Copy(d, 0, grid, y * pw, pw);
         }
 
         double[] result = new double[w * h];
-        for (int y = 0; y < h; y++)
+        if (count == 0)
         {
-            Array.Copy(grid, ((y + 1) * pw) + 1, result, y * w, w);
+            return result;
+        }
+
+        double[] distances = new double[count];
+        var box = new SurfaceBox(count, 0, 0, pw - 1, ph - 1);
+        SurfaceDistanceTransform.CollectSquared(pw, box, background, foreground, PixelSpacing.Unit, distances);
+
+        // The distances come in the row-major order of the foreground pixels.
+        int next = 0;
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (data[i] != 0)
+            {
+                result[i] = distances[next++];
+            }
         }
 
         return result;
-    }
-
-    private static void Transform1D(double[] f, int n, double[] d, int[] v, double[] z)
-    {
-        int k = -1;
-        for (int q = 0; q < n; q++)
-        {
-            if (double.IsPositiveInfinity(f[q]))
-            {
-                continue;
-            }
-
-            if (k < 0)
-            {
-                k = 0;
-                v[0] = q;
-                z[0] = double.NegativeInfinity;
-                z[1] = double.PositiveInfinity;
-                continue;
-            }
-
-            double s;
-            while (true)
-            {
-                int p = v[k];
-                s = ((f[q] + ((double)q * q)) - (f[p] + ((double)p * p))) / (2.0 * (q - p));
-                if (s <= z[k] && k > 0)
-                {
-                    k--;
-                    continue;
-                }
-
-                break;
-            }
-
-            if (s <= z[k])
-            {
-                // k == 0 and the new parabola dominates everywhere.
-                v[0] = q;
-                z[0] = double.NegativeInfinity;
-                z[1] = double.PositiveInfinity;
-                continue;
-            }
-
-            k++;
-            v[k] = q;
-            z[k] = s;
-            z[k + 1] = double.PositiveInfinity;
-        }
-
-        if (k < 0)
-        {
-            for (int q = 0; q < n; q++)
-            {
-                d[q] = double.PositiveInfinity;
-            }
-
-            return;
-        }
-
-        int j = 0;
-        for (int q = 0; q < n; q++)
-        {
-            while (z[j + 1] < q)
-            {
-                j++;
-            }
-
-            double diff = q - v[j];
-            d[q] = (diff * diff) + f[v[j]];
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkinSam.Sdk.Masks;
+using SkinSam.Sdk.Metrics;
 using SkinSam.Sdk.Prompts;
 
 namespace SkinSam.Sdk.Evaluation.Prompts;
@@ -185,17 +186,17 @@ public sealed class PromptStrategy
     {
         ArgumentNullException.ThrowIfNull(imageId);
         var mix = new SplitMix64(Seed ^ StableHash.Of(imageId));
-        return mix.Next();
+        return mix.NextUInt64();
     }
 
     private PromptBox JitterBox(PixelRect rect, int width, int height, string imageId)
     {
         var random = new SplitMix64(ImageSeed(imageId));
         double scale = Math.Max(width, height) / (double)ModelFrame;
-        int left = random.NextInt(MaxJitter1024 + 1);
-        int top = random.NextInt(MaxJitter1024 + 1);
-        int right = random.NextInt(MaxJitter1024 + 1);
-        int bottom = random.NextInt(MaxJitter1024 + 1);
+        int left = random.NextIntByRejection(MaxJitter1024 + 1);
+        int top = random.NextIntByRejection(MaxJitter1024 + 1);
+        int right = random.NextIntByRejection(MaxJitter1024 + 1);
+        int bottom = random.NextIntByRejection(MaxJitter1024 + 1);
         int inclusive = BoxConvention == BoxConvention.PixelIndices ? 1 : 0;
         return new PromptBox(
             (float)Math.Max(0, rect.X - (left * scale)),
@@ -222,7 +223,7 @@ public sealed class PromptStrategy
         for (int i = 0; i < k; i++)
         {
             // Partial Fisher-Yates: distinct pixels, uniformly.
-            int j = i + random.NextInt(foreground.Count - i);
+            int j = i + random.NextIntByRejection(foreground.Count - i);
             (foreground[i], foreground[j]) = (foreground[j], foreground[i]);
             points[i] = new PromptPoint(foreground[i] % mask.Width, foreground[i] / mask.Width);
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SixLabors.ImageSharp.PixelFormats;
 using SkinSam.Sdk.Evaluation.Datasets;
 using SkinSam.Sdk.Evaluation.Running;
 using SkinSam.Sdk.ImageSharp;
@@ -15,9 +14,9 @@ namespace SkinSam.Sdk.Evaluation.Reports;
 /// </summary>
 internal static class CaseOverlays
 {
-    private static readonly Rgb24 Predicted = new(0, 220, 90);
-    private static readonly Rgb24 Truth = new(230, 30, 30);
-    private static readonly Rgb24 PromptColor = new(255, 220, 0);
+    private static readonly PlotColor Predicted = new(0, 220, 90);
+    private static readonly PlotColor Truth = new(230, 30, 30);
+    private static readonly PlotColor PromptColor = new(255, 220, 0);
 
     public static void WriteBestAndWorst(string folder, IReadOnlyList<EvaluationRecord> records, int count)
     {
@@ -56,7 +55,7 @@ internal static class CaseOverlays
         BinaryMask predicted = CocoRle.FromCompressedString(record.MaskRle!, image.Width, image.Height).ToMask();
         int scale = Math.Max(1, (int)Math.Ceiling(400.0 / image.Width));
         int w = image.Width * scale, h = image.Height * scale;
-        var canvas = new PlotCanvas(w, h + 16, new Rgb24(255, 255, 255));
+        var canvas = new PlotCanvas(w, h + 16, new PlotColor(255, 255, 255));
         byte[] rgb = image.ToRgb24Array();
         Span<byte> target = canvas.Pixels;
         for (int y = 0; y < h; y++)
@@ -88,11 +87,11 @@ internal static class CaseOverlays
         }
 
         string label = string.Create(CultureInfo.InvariantCulture, $"{record.ImageId} {record.LesionType ?? EvaluationReport.UnknownGroup} dice {record.Dice:0.000}");
-        canvas.Text(2, h + 3, label, new Rgb24(30, 30, 30));
+        canvas.Text(2, h + 3, label, new PlotColor(30, 30, 30));
         canvas.Save(path);
     }
 
-    private static void Outline(PlotCanvas canvas, BinaryMask mask, int scale, Rgb24 color)
+    private static void Outline(PlotCanvas canvas, BinaryMask mask, int scale, PlotColor color)
     {
         int w = mask.Width, h = mask.Height;
         for (int y = 0; y < h; y++)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SixLabors.ImageSharp.PixelFormats;
 using SkinSam.Sdk.Evaluation.Running;
 
 namespace SkinSam.Sdk.Evaluation.Reports;
@@ -11,10 +10,10 @@ namespace SkinSam.Sdk.Evaluation.Reports;
 /// </remarks>
 internal static class DicePlots
 {
-    private static readonly Rgb24 White = new(255, 255, 255);
-    private static readonly Rgb24 Black = new(30, 30, 30);
-    private static readonly Rgb24 Grid = new(225, 225, 225);
-    private static readonly Rgb24[] Palette =
+    private static readonly PlotColor White = new(255, 255, 255);
+    private static readonly PlotColor Black = new(30, 30, 30);
+    private static readonly PlotColor Grid = new(225, 225, 225);
+    private static readonly PlotColor[] Palette =
     [
         new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189), new(140, 86, 75),
     ];
@@ -127,7 +126,7 @@ internal static class DicePlots
         canvas.VLine(Left - 1, Top, Top + PlotHeight, Black);
     }
 
-    private static void DrawBox(PlotCanvas canvas, int x, int width, double[] sorted, Rgb24 color)
+    private static void DrawBox(PlotCanvas canvas, int x, int width, double[] sorted, PlotColor color)
     {
         double q1 = Quantile(sorted, 0.25), median = Quantile(sorted, 0.5), q3 = Quantile(sorted, 0.75);
         double iqr = q3 - q1;

@@ -1,4 +1,3 @@
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace SkinSam.Sdk.Evaluation.Reports;
 
@@ -27,7 +26,7 @@ internal static class PixelFont
 
     public static int Measure(string text, int scale) => text.Length == 0 ? 0 : (text.Length * (GlyphWidth + 1) * scale) - scale;
 
-    public static void Draw(PlotCanvas canvas, int x, int y, string text, Rgb24 color, int scale)
+    public static void Draw(PlotCanvas canvas, int x, int y, string text, PlotColor color, int scale)
     {
         int cx = x;
         foreach (char raw in text)

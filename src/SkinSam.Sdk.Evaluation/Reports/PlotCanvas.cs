@@ -1,7 +1,5 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.PixelFormats;
 using SkinSam.Sdk.ImageSharp;
+using SkinSam.Sdk.Imaging;
 
 namespace SkinSam.Sdk.Evaluation.Reports;
 
@@ -10,7 +8,7 @@ internal sealed class PlotCanvas
 {
     private readonly byte[] _rgb;
 
-    public PlotCanvas(int width, int height, Rgb24 background)
+    public PlotCanvas(int width, int height, PlotColor background)
     {
         Width = width;
         Height = height;
@@ -24,7 +22,7 @@ internal sealed class PlotCanvas
 
     public Span<byte> Pixels => _rgb;
 
-    public void SetPixel(int x, int y, Rgb24 c)
+    public void SetPixel(int x, int y, PlotColor c)
     {
         if ((uint)x >= (uint)Width || (uint)y >= (uint)Height)
         {
@@ -37,7 +35,7 @@ internal sealed class PlotCanvas
         _rgb[o + 2] = c.B;
     }
 
-    public void FillRect(int x, int y, int width, int height, Rgb24 c)
+    public void FillRect(int x, int y, int width, int height, PlotColor c)
     {
         for (int yy = Math.Max(0, y); yy < Math.Min(Height, y + height); yy++)
         {
@@ -48,7 +46,7 @@ internal sealed class PlotCanvas
         }
     }
 
-    public void HLine(int x0, int x1, int y, Rgb24 c)
+    public void HLine(int x0, int x1, int y, PlotColor c)
     {
         for (int x = Math.Min(x0, x1); x <= Math.Max(x0, x1); x++)
         {
@@ -56,7 +54,7 @@ internal sealed class PlotCanvas
         }
     }
 
-    public void VLine(int x, int y0, int y1, Rgb24 c)
+    public void VLine(int x, int y0, int y1, PlotColor c)
     {
         for (int y = Math.Min(y0, y1); y <= Math.Max(y0, y1); y++)
         {
@@ -64,7 +62,7 @@ internal sealed class PlotCanvas
         }
     }
 
-    public void StrokeRect(int x, int y, int width, int height, Rgb24 c)
+    public void StrokeRect(int x, int y, int width, int height, PlotColor c)
     {
         HLine(x, x + width - 1, y, c);
         HLine(x, x + width - 1, y + height - 1, c);
@@ -72,11 +70,10 @@ internal sealed class PlotCanvas
         VLine(x + width - 1, y, y + height - 1, c);
     }
 
-    public void Text(int x, int y, string text, Rgb24 c, int scale = 2) => PixelFont.Draw(this, x, y, text, c, scale);
+    public void Text(int x, int y, string text, PlotColor c, int scale = 2) => PixelFont.Draw(this, x, y, text, c, scale);
 
     public void Save(string path)
     {
-        using Image<Rgb24> image = Image.LoadPixelData<Rgb24>(_rgb, Width, Height);
-        AtomicFile.Write(path, s => image.Save(s, new PngEncoder()));
+        ImageFile.SavePng(new ImageBuffer(_rgb, Width, Height, PixelFormat.Rgb24), path);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using SkinSam.Sdk.ExecutionProviders;
 
@@ -38,6 +39,21 @@ public sealed class ModelOptions
     /// <exception cref="ArgumentException">One or more settings are out of range.</exception>
     public void Validate()
     {
+        IReadOnlyList<string> errors = FindProblems();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"Invalid model options: {string.Join("; ", errors)}.");
+        }
+    }
+
+    /// <summary>
+    /// Every problem with these settings, one <c>Setting: expected ...; got ...</c> line each, in the order of the
+    /// properties; empty when the options are valid. <see cref="Validate"/> throws over these lines, and the hosting
+    /// options validator reports them under its own setting names.
+    /// </summary>
+    /// <returns>The problems; empty when there are none.</returns>
+    public IReadOnlyList<string> FindProblems()
+    {
         var errors = new List<string>();
         if (Providers is null || Providers.Count == 0)
         {
@@ -50,23 +66,20 @@ public sealed class ModelOptions
 
         if (IntraOpThreads < 0)
         {
-            errors.Add($"IntraOpThreads: expected 0 (automatic) or more; got {IntraOpThreads}");
+            errors.Add($"IntraOpThreads: expected 0 (automatic) or more; got {IntraOpThreads.ToString(CultureInfo.InvariantCulture)}");
         }
 
         if (InterOpThreads < 0)
         {
-            errors.Add($"InterOpThreads: expected 0 (automatic) or more; got {InterOpThreads}");
+            errors.Add($"InterOpThreads: expected 0 (automatic) or more; got {InterOpThreads.ToString(CultureInfo.InvariantCulture)}");
         }
 
         if (!Enum.IsDefined(OptimizationLevel))
         {
-            errors.Add($"OptimizationLevel: expected a defined GraphOptimizationLevel; got {(int)OptimizationLevel}");
+            errors.Add($"OptimizationLevel: expected one of {string.Join(", ", Enum.GetNames<GraphOptimizationLevel>())}; got {((int)OptimizationLevel).ToString(CultureInfo.InvariantCulture)}");
         }
 
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException($"Invalid model options: {string.Join("; ", errors)}.");
-        }
+        return errors;
     }
 
     /// <summary>Builds ONNX Runtime session options from these settings, without any execution provider.</summary>

@@ -99,25 +99,13 @@ public sealed class SamOnnxModel : ISegmentationModel
         options ??= ModelOptions.Default;
         options.Validate();
 
-        string full = System.IO.Path.GetFullPath(folder);
-        if (!Directory.Exists(full))
-        {
-            throw new ModelLoadException(File.Exists(full)
-                ? $"Expected a model folder; got the file '{full}'. Point at the folder holding encoder.onnx and decoder.onnx."
-                : $"Expected a model folder at '{full}'; got no such directory.");
-        }
-
-        string manifestPath = System.IO.Path.Combine(full, ModelManifest.FileName);
-        bool defaulted = !File.Exists(manifestPath);
-        ModelManifest manifest = defaulted ? ModelManifest.SamDefaults : ModelManifest.Load(manifestPath);
-        string encoderPath = System.IO.Path.Combine(full, manifest.EncoderFile);
-        string decoderPath = System.IO.Path.Combine(full, manifest.DecoderFile);
-        var missing = new[] { encoderPath, decoderPath }.Where(p => !File.Exists(p)).Select(System.IO.Path.GetFileName).ToList();
-        if (missing.Count > 0)
-        {
-            string held = string.Join(", ", Directory.EnumerateFileSystemEntries(full).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal));
-            throw new ModelLoadException($"Expected {string.Join(" and ", missing)} in model folder '{full}'; the folder holds: {(held.Length == 0 ? "nothing" : held)}.");
-        }
+        ModelFolder checkedFolder = ModelFolder.Open(folder);
+        string full = checkedFolder.Path;
+        string manifestPath = checkedFolder.ManifestPath;
+        bool defaulted = checkedFolder.ManifestWasDefaulted;
+        ModelManifest manifest = checkedFolder.Manifest;
+        string encoderPath = checkedFolder.EncoderPath;
+        string decoderPath = checkedFolder.DecoderPath;
 
         ModelProfile profile = ModelProfile.For(manifest.Preprocessing);
         profile.CheckManifest(manifest, manifestPath);

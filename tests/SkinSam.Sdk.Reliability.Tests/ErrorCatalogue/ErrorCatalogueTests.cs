@@ -6,11 +6,11 @@ namespace SkinSam.Sdk.Reliability.Tests.ErrorCatalogue;
 
 /// <summary>
 /// docs/errors.md cannot rot: every row names an exception type that exists and at least one test, and every named test
-/// is a test method that exists in this assembly or in SkinSam.Sdk.Tests.
+/// is a test method that exists in this assembly, in SkinSam.Sdk.Tests or in SkinSam.Sdk.ImageSharp.Tests.
 /// </summary>
 public sealed partial class ErrorCatalogueTests
 {
-    private static readonly Assembly[] TestAssemblies = [typeof(ErrorCatalogueTests).Assembly, typeof(SkinSam.Sdk.Tests.Onnx.SamOnnxModelLoadTests).Assembly];
+    private static readonly Assembly[] TestAssemblies = [typeof(ErrorCatalogueTests).Assembly, typeof(SkinSam.Sdk.Tests.Onnx.SamOnnxModelLoadTests).Assembly, typeof(SkinSam.Sdk.ImageSharp.Tests.ImageFileTests).Assembly];
     private static readonly Assembly[] ExceptionAssemblies = [typeof(SkinSamException).Assembly, typeof(ImageDecodeException).Assembly, typeof(ArgumentException).Assembly, typeof(FileNotFoundException).Assembly];
 
     [Fact]

@@ -1,6 +1,6 @@
 using SkinSam.Sdk.ImageSharp;
 
-namespace SkinSam.Sdk.Tests.ImageSharp;
+namespace SkinSam.Sdk.ImageSharp.Tests;
 
 public sealed class AtomicFileTests : IDisposable
 {

@@ -3,7 +3,7 @@ using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
 
-namespace SkinSam.Sdk.Tests.ImageSharp;
+namespace SkinSam.Sdk.ImageSharp.Tests;
 
 public sealed class MaskImageTests : IDisposable
 {
@@ -98,5 +98,77 @@ public sealed class MaskImageTests : IDisposable
 
         var ex = Assert.Throws<ImageDecodeException>(() => MaskImage.Load(path, requireBinary: true));
         Assert.Contains("got value 77 at pixel (1, 0)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryLoadBinary_GrayValue_ReturnsFalseNamingValueAndPixelAndStillReadsTheMask()
+    {
+        string path = Path.Combine(_dir, "gray.png");
+        MaskImage.SavePng(new BinaryMask(3, 2), path);
+        using (var img = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(path))
+        {
+            img[2, 1] = new SixLabors.ImageSharp.PixelFormats.L8(200);
+            img[0, 0] = new SixLabors.ImageSharp.PixelFormats.L8(100);
+            img.SaveAsPng(path);
+        }
+
+        bool binary = MaskImage.TryLoadBinary(path, out BinaryMask mask, out string? problem);
+
+        Assert.False(binary);
+        Assert.Equal("expected a binary mask (0 and 255, or 0 and 1); got value 100 at pixel (0, 0).", problem);
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 1 }, mask.Data.ToArray());
+    }
+
+    [Fact]
+    public void TryLoadBinary_OnesAnd255Together_ReturnsFalseNamingTheMix()
+    {
+        string path = Path.Combine(_dir, "mixed.png");
+        MaskImage.SavePng(new BinaryMask(2, 1), path);
+        using (var img = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(path))
+        {
+            img[0, 0] = new SixLabors.ImageSharp.PixelFormats.L8(1);
+            img[1, 0] = new SixLabors.ImageSharp.PixelFormats.L8(255);
+            img.SaveAsPng(path);
+        }
+
+        Assert.False(MaskImage.TryLoadBinary(path, out _, out string? problem));
+        Assert.Contains("got 0, 1 and 255 (value 255 at pixel (1, 0))", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ColourMask_ReadsByLuminance()
+    {
+        string path = Path.Combine(_dir, "colour.png");
+        Directory.CreateDirectory(_dir);
+        using (var img = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(3, 1))
+        {
+            img[0, 0] = new SixLabors.ImageSharp.PixelFormats.Rgb24(255, 255, 255);
+            img[1, 0] = new SixLabors.ImageSharp.PixelFormats.Rgb24(255, 0, 0); // luminance 54: skin
+            img[2, 0] = new SixLabors.ImageSharp.PixelFormats.Rgb24(0, 255, 0); // luminance 182: lesion
+            img.SaveAsPng(path);
+        }
+
+        Assert.Equal(new byte[] { 1, 0, 1 }, MaskImage.Load(path).Data.ToArray());
+    }
+
+    [Fact]
+    public void Load_ExifRotatedMask_FollowsItsImage()
+    {
+        string path = Path.Combine(_dir, "rotated.png");
+        Directory.CreateDirectory(_dir);
+        using (var img = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(4, 2))
+        {
+            img[0, 0] = new SixLabors.ImageSharp.PixelFormats.L8(255);
+            img.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+            img.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+            img.SaveAsPng(path);
+        }
+
+        BinaryMask mask = MaskImage.Load(path, requireBinary: true);
+        ImageBuffer image = ImageFile.Load(path);
+
+        Assert.Equal((2, 4), (mask.Width, mask.Height));
+        Assert.Equal((image.Width, image.Height), (mask.Width, mask.Height));
+        Assert.Equal(1, mask.Area);
     }
 }

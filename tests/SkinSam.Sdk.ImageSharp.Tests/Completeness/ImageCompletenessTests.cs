@@ -13,7 +13,7 @@ using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.ImageSharp.Completeness;
 using SkinSam.Sdk.Imaging;
 
-namespace SkinSam.Sdk.Tests.ImageSharp.Completeness;
+namespace SkinSam.Sdk.ImageSharp.Tests.Completeness;
 
 /// <summary>
 /// An image is complete or refused: truncated data anywhere (inside JPEG scan data, PNG IDAT, GIF LZW data), missing

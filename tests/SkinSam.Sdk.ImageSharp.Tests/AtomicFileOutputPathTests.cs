@@ -4,7 +4,7 @@ using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
 
-namespace SkinSam.Sdk.Tests.ImageSharp;
+namespace SkinSam.Sdk.ImageSharp.Tests;
 
 /// <summary>
 /// Writers refuse a destination that is not a regular file — a device, named pipe, socket, directory or symbolic link —

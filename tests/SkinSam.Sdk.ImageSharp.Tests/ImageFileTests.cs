@@ -8,7 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using SkinSam.Sdk.ImageSharp;
 using SkinSam.Sdk.Imaging;
 
-namespace SkinSam.Sdk.Tests.ImageSharp;
+namespace SkinSam.Sdk.ImageSharp.Tests;
 
 public sealed class ImageFileTests
 {
@@ -178,6 +178,69 @@ public sealed class ImageFileTests
         ImageBuffer raw = ImageFile.Decode(jpeg, "rotated.jpg", new ImageLoadOptions { ApplyExifOrientation = false });
         Assert.Equal((20, 40), (oriented.Width, oriented.Height));
         Assert.Equal((40, 20), (raw.Width, raw.Height));
+    }
+
+    [Fact]
+    public void ReadSize_ExifRotated_SwapsSidesAsLoadDoes()
+    {
+        using Image<Rgb24> source = Gradient(40, 20);
+        source.Metadata.ExifProfile = new ExifProfile();
+        source.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        string folder = Directory.CreateTempSubdirectory("skinsam-readsize-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "rotated.jpg");
+            File.WriteAllBytes(path, Encode(source, new JpegEncoder { Quality = 95 }));
+            ImageBuffer loaded = ImageFile.Load(path);
+
+            Assert.Equal((loaded.Width, loaded.Height), ImageFile.ReadSize(path));
+            Assert.Equal((20, 40), ImageFile.ReadSize(path));
+            Assert.Equal((40, 20), ImageFile.ReadSize(path, new ImageLoadOptions { ApplyExifOrientation = false }));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ReadSize_NotAnImage_ThrowsImageDecodeExceptionNamingFile()
+    {
+        string folder = Directory.CreateTempSubdirectory("skinsam-readsize-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "notes.jpg");
+            File.WriteAllText(path, "not an image");
+
+            var ex = Assert.Throws<ImageDecodeException>(() => ImageFile.ReadSize(path));
+            Assert.StartsWith(path + ": expected an image in one of", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void SavePng_ThenLoad_RoundTripsEveryPixel()
+    {
+        byte[] rgb = [.. Enumerable.Range(0, 5 * 3 * 3).Select(i => (byte)((i * 37) % 256))];
+        var image = new ImageBuffer(rgb, 5, 3, PixelFormat.Rgb24);
+        string folder = Directory.CreateTempSubdirectory("skinsam-savepng-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "chart.png");
+            ImageFile.SavePng(image, path);
+
+            ImageBuffer back = ImageFile.Load(path);
+            Assert.Equal((5, 3), (back.Width, back.Height));
+            Assert.Equal(rgb, back.Pixels.ToArray());
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
