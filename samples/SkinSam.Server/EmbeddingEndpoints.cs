@@ -9,6 +9,9 @@ namespace SkinSam.Server;
 /// </summary>
 internal static class EmbeddingEndpoints
 {
+    /// <summary>The largest decode prompt body (1,024 points as JSON fit in well under this).</summary>
+    public const int MaxPromptBytes = 256 * 1024;
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/embeddings", EncodeAsync)
@@ -30,7 +33,13 @@ internal static class EmbeddingEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
-    private static async Task<IResult> EncodeAsync(HttpContext context, ISegmentationModel model, EmbeddingStore store)
+    private static Task<IResult> EncodeAsync(HttpContext context, ISegmentationModel model, EmbeddingStore store) =>
+        ModelCall.HandleAsync(() => EncodeCoreAsync(context, model, store));
+
+    private static Task<IResult> DecodeAsync(string id, HttpContext context, ISegmentationModel model, EmbeddingStore store) =>
+        ModelCall.HandleAsync(() => DecodeCoreAsync(id, context, model, store));
+
+    private static async Task<IResult> EncodeCoreAsync(HttpContext context, ISegmentationModel model, EmbeddingStore store)
     {
         ImageUpload upload = await ImageUpload.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         return await ModelCall.RunAsync(context, async cancel =>
@@ -47,8 +56,13 @@ internal static class EmbeddingEndpoints
         }).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> DecodeAsync(string id, HttpContext context, ISegmentationModel model, EmbeddingStore store)
+    private static async Task<IResult> DecodeCoreAsync(string id, HttpContext context, ISegmentationModel model, EmbeddingStore store)
     {
+        if (context.Request.ContentLength > MaxPromptBytes)
+        {
+            return ServiceProblem.Create(StatusCodes.Status413PayloadTooLarge, ErrorCodes.InvalidPrompt, "Prompt too large", $"Expected a prompt of at most {MaxPromptBytes} bytes; got {context.Request.ContentLength}.");
+        }
+
         using var reader = new StreamReader(context.Request.Body);
         string json = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         return await ModelCall.RunAsync(context, async cancel =>

@@ -41,6 +41,19 @@ internal static class ModelCall
         }
     }
 
+    /// <summary>Runs a whole handler, answering the SDK's and the request's known failures as problems (client errors are not logged as crashes).</summary>
+    public static async Task<IResult> HandleAsync(Func<Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ServiceProblem.FromException(ex) is { } problem)
+        {
+            return problem;
+        }
+    }
+
     private static ProblemHttpResult Overloaded(HttpContext context, int retryAfterSeconds, LimiterOutcome outcome)
     {
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);

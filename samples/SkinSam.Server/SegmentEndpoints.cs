@@ -22,7 +22,10 @@ internal static class SegmentEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> SegmentAsync(HttpContext context, ISegmentationModel model)
+    private static Task<IResult> SegmentAsync(HttpContext context, ISegmentationModel model) =>
+        ModelCall.HandleAsync(() => SegmentCoreAsync(context, model));
+
+    private static async Task<IResult> SegmentCoreAsync(HttpContext context, ISegmentationModel model)
     {
         _ = MaskResponses.WantsJson(context.Request);
         ImageUpload upload = await ImageUpload.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);

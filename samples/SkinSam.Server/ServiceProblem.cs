@@ -20,6 +20,7 @@ internal static class ServiceProblem
         ImageDecodeException { Failure: ImageDecodeFailure.OverLimit } e => Create(StatusCodes.Status413PayloadTooLarge, ErrorCodes.ImageTooLarge, "Image too large", e.Message),
         ImageDecodeException e => Create(StatusCodes.Status400BadRequest, ErrorCodes.ImageUndecodable, "Image could not be decoded", e.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => Create(StatusCodes.Status413PayloadTooLarge, ErrorCodes.ImageTooLarge, "Image too large", e.Message),
+        BadHttpRequestException e => Create(e.StatusCode, ErrorCodes.InvalidRequest, "Invalid request", e.Message),
         InvalidDataException e => Create(StatusCodes.Status413PayloadTooLarge, ErrorCodes.ImageTooLarge, "Upload too large", e.Message),
         ModelLoadException e => Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ModelError, "Model unavailable", e.Message),
         ModelOutputException e => Create(StatusCodes.Status500InternalServerError, ErrorCodes.ModelError, "Model failed", e.Message),
