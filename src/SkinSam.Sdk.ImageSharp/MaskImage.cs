@@ -40,7 +40,7 @@ public static class MaskImage
         image.Save(destination, MaskEncoder);
     }
 
-    /// <summary>Writes a mask as an 8-bit grayscale PNG asynchronously, for streams that refuse synchronous writes (Kestrel's response body).</summary>
+    /// <summary>Writes a mask as an 8-bit grayscale PNG asynchronously, for streams that refuse synchronous writes (Kestrel's response body): encoded in memory (a mask PNG compresses to a small fraction of its pixels), then copied with asynchronous writes only.</summary>
     /// <param name="mask">The mask.</param>
     /// <param name="destination">A writable stream; left open.</param>
     /// <param name="cancellationToken">Stops the write.</param>
@@ -55,8 +55,12 @@ public static class MaskImage
             throw new ArgumentException("Expected a writable stream; got one that cannot be written.", nameof(destination));
         }
 
-        using Image<L8> image = Image.LoadPixelData<L8>(mask.ToBytes(255), mask.Width, mask.Height);
-        await image.SaveAsync(destination, MaskEncoder, cancellationToken).ConfigureAwait(false);
+        // ImageSharp's SaveAsync writes a seekable stream synchronously; a mask PNG is small, so encode it in memory and
+        // copy it asynchronously, whatever the stream.
+        using var encoded = new MemoryStream();
+        WritePng(mask, encoded);
+        encoded.Position = 0;
+        await encoded.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
