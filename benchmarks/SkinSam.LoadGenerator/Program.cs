@@ -49,7 +49,8 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         form.Add(file, "image", Path.GetFileName(images[n % images.Count]));
         long start = Stopwatch.GetTimestamp();
         using HttpResponseMessage response = await http.PostAsync("v1/segment", form).ConfigureAwait(false);
-        _ = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        byte[] mask = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        GC.KeepAlive(mask);
         latencies[n] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         statuses[n] = (int)response.StatusCode;
     }

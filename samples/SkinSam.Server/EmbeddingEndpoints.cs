@@ -52,6 +52,7 @@ internal static class EmbeddingEndpoints
                 store.Add(id, embedding);
             }
 
+            ModelCall.ReleaseAfter(context, (long)image.Width * image.Height);
             return TypedResults.Created($"/v1/embeddings/{id}", new EmbeddingResponse(id, image.Width, image.Height, model.Info.Name));
         }).ConfigureAwait(false);
     }

@@ -23,6 +23,11 @@ internal static class ModelCall
                 return Overloaded(context, serving.RetryAfterSeconds, lease.Outcome);
             }
 
+            context.Response.OnCompleted(() =>
+            {
+                MemoryRelease.OnRequestEnded(limiter.Running);
+                return Task.CompletedTask;
+            });
             using (lease.Slot)
             {
                 IResult result = await work(cancel).ConfigureAwait(false);
@@ -39,6 +44,13 @@ internal static class ModelCall
         {
             return problem;
         }
+    }
+
+    /// <summary>Notes the image's size for <see cref="MemoryRelease"/> (a release follows when the service is next idle).</summary>
+    public static void ReleaseAfter(HttpContext context, long pixels)
+    {
+        _ = context;
+        MemoryRelease.NoteImage(pixels);
     }
 
     /// <summary>Runs a whole handler, answering the SDK's and the request's known failures as problems (client errors are not logged as crashes).</summary>

@@ -39,7 +39,9 @@ internal static class SegmentEndpoints
                     return model.DecodeBatch(embedding, upload.Prompts, null, cancel);
                 },
                 cancel).ConfigureAwait(false);
-            return MaskResponses.Create(context, results, null);
+            IResult response = MaskResponses.Create(context, results, null);
+            ModelCall.ReleaseAfter(context, (long)image.Width * image.Height);
+            return response;
         }).ConfigureAwait(false);
     }
 }
