@@ -22,4 +22,16 @@ public sealed class ImageDecodeException : SkinSamException
         : base(message, innerException)
     {
     }
+
+    /// <summary>Creates the exception with a message and the kind of failure.</summary>
+    /// <param name="message">What was expected and what came.</param>
+    /// <param name="failure">Why the image was refused, e.g. <see cref="ImageDecodeFailure.OverLimit"/>.</param>
+    public ImageDecodeException(string message, ImageDecodeFailure failure)
+        : base(message)
+    {
+        Failure = failure;
+    }
+
+    /// <summary>Why the image was refused: <see cref="ImageDecodeFailure.OverLimit"/> for a size limit, else <see cref="ImageDecodeFailure.Undecodable"/>.</summary>
+    public ImageDecodeFailure Failure { get; }
 }

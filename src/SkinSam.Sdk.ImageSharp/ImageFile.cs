@@ -1,3 +1,4 @@
+using System.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -88,6 +89,54 @@ public static class ImageFile
         return Decode(bytes, name, options);
     }
 
+    /// <summary>
+    /// Reads an image from a stream asynchronously (e.g. an HTTP request body, where synchronous reads are refused), then
+    /// decodes it with the same limits and completeness checks as <see cref="Load(Stream, string, ImageLoadOptions?)"/>.
+    /// </summary>
+    /// <param name="stream">The encoded image; read to its end, never past <see cref="ImageLoadOptions.MaxBytes"/> plus one chunk.</param>
+    /// <param name="name">A name for error messages, e.g. the upload's file name.</param>
+    /// <param name="options">Limits; null for <see cref="ImageLoadOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>A tightly packed RGB24 image that owns its pixels.</returns>
+    /// <exception cref="ImageDecodeException">The data is not a supported image, is truncated or corrupt, or is over a limit (<see cref="ImageDecodeException.Failure"/> tells which).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<ImageBuffer> LoadAsync(Stream stream, string name, ImageLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= ImageLoadOptions.Default;
+        options.Validate();
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            using var buffer = new MemoryStream();
+            int read;
+            while ((read = await stream.ReadAsync(chunk.AsMemory(0, 81920), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > options.MaxBytes)
+                {
+                    throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got more.", ImageDecodeFailure.OverLimit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), name, options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    /// <summary>Reads an image from a stream asynchronously; <see cref="LoadAsync(Stream, string, ImageLoadOptions?, CancellationToken)"/> with the name "stream".</summary>
+    /// <param name="stream">The encoded image; read to its end.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>A tightly packed RGB24 image that owns its pixels.</returns>
+    /// <exception cref="ImageDecodeException">The data is not a supported image, is truncated or corrupt, or is over a limit.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static Task<ImageBuffer> LoadAsync(Stream stream, CancellationToken cancellationToken) =>
+        LoadAsync(stream, "stream", null, cancellationToken);
+
     /// <summary>Decodes an encoded image held in memory.</summary>
     /// <param name="encoded">The file's bytes.</param>
     /// <param name="name">A name for error messages.</param>
@@ -105,7 +154,7 @@ public static class ImageFile
 
         if (encoded.Length > options.MaxBytes)
         {
-            throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got {encoded.Length}.");
+            throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got {encoded.Length}.", ImageDecodeFailure.OverLimit);
         }
 
         using Image<Rgb24> image = DecodeImage<Rgb24>(encoded.ToArray(), name, options);
@@ -186,12 +235,12 @@ public static class ImageFile
 
         if (pixels > options.MaxPixels)
         {
-            throw new ImageDecodeException($"{name}: expected at most {options.MaxPixels} pixels; the {format.Name} header says {info.Width}x{info.Height} = {pixels}.");
+            throw new ImageDecodeException($"{name}: expected at most {options.MaxPixels} pixels; the {format.Name} header says {info.Width}x{info.Height} = {pixels}.", ImageDecodeFailure.OverLimit);
         }
 
         if (info.Width > ImageBuffer.MaxDimension || info.Height > ImageBuffer.MaxDimension)
         {
-            throw new ImageDecodeException($"{name}: expected sides of at most {ImageBuffer.MaxDimension} pixels; got {info.Width}x{info.Height}.");
+            throw new ImageDecodeException($"{name}: expected sides of at most {ImageBuffer.MaxDimension} pixels; got {info.Width}x{info.Height}.", ImageDecodeFailure.OverLimit);
         }
 
         if (!options.AllowIncompleteData)
@@ -261,7 +310,7 @@ public static class ImageFile
         {
             if (buffer.Length + read > maxBytes)
             {
-                throw new ImageDecodeException($"{name}: expected at most {maxBytes} bytes; got more.");
+                throw new ImageDecodeException($"{name}: expected at most {maxBytes} bytes; got more.", ImageDecodeFailure.OverLimit);
             }
 
             buffer.Write(chunk, 0, read);

@@ -9,6 +9,8 @@ namespace SkinSam.Sdk.ImageSharp;
 /// <summary>Writes masks as 8-bit PNG (0 background, 255 lesion) and overlays (tint and outline on the image), and reads mask files.</summary>
 public static class MaskImage
 {
+    private static readonly PngEncoder MaskEncoder = new() { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit8 };
+
     /// <summary>Writes a mask as an 8-bit grayscale PNG, 0 and 255, atomically.</summary>
     /// <param name="mask">The mask.</param>
     /// <param name="path">The destination file.</param>
@@ -19,6 +21,46 @@ public static class MaskImage
         byte[] bytes = mask.ToBytes(255);
         using Image<L8> image = Image.LoadPixelData<L8>(bytes, mask.Width, mask.Height);
         AtomicFile.Write(path, s => image.Save(s, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit8 }));
+    }
+
+    /// <summary>Writes a mask as an 8-bit grayscale PNG, 0 and 255, to a stream (e.g. an HTTP response body through a buffer).</summary>
+    /// <param name="mask">The mask.</param>
+    /// <param name="destination">A writable stream; left open, positioned after the PNG.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
+    public static void WritePng(BinaryMask mask, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.CanWrite)
+        {
+            throw new ArgumentException("Expected a writable stream; got one that cannot be written.", nameof(destination));
+        }
+
+        using Image<L8> image = Image.LoadPixelData<L8>(mask.ToBytes(255), mask.Width, mask.Height);
+        image.Save(destination, MaskEncoder);
+    }
+
+    /// <summary>Writes a mask as an 8-bit grayscale PNG asynchronously, for streams that refuse synchronous writes (Kestrel's response body): encoded in memory (a mask PNG compresses to a small fraction of its pixels), then copied with asynchronous writes only.</summary>
+    /// <param name="mask">The mask.</param>
+    /// <param name="destination">A writable stream; left open.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    /// <returns>A task that completes when the PNG is written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
+    public static async Task WritePngAsync(BinaryMask mask, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.CanWrite)
+        {
+            throw new ArgumentException("Expected a writable stream; got one that cannot be written.", nameof(destination));
+        }
+
+        // ImageSharp's SaveAsync writes a seekable stream synchronously; a mask PNG is small, so encode it in memory and
+        // copy it asynchronously, whatever the stream.
+        using var encoded = new MemoryStream();
+        WritePng(mask, encoded);
+        encoded.Position = 0;
+        await encoded.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
