@@ -259,7 +259,31 @@ public static class PilBilinearResize
         Vector256<int> half = Vector256.Create(ResampleCoefficients.Half);
         Vector256<int> max = Vector256.Create(255);
         Vector128<byte> pack = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
-        for (int pair = 0; pair < pairs; pair++)
+        int pair = 0;
+        if (stride == 3)
+        {
+            // Upscaling (and mild downscaling) has 3 taps per output: unrolled, without per-pair tap counts, over
+            // the pairs whose third tap is still a full 4-byte load inside the row (its weight is zero where an
+            // output has only 2 taps).
+            int fullPairs = Math.Min(pairs, table.FullStrideOutputs / 2);
+            for (; pair < fullPairs; pair++)
+            {
+                int a = 2 * pair;
+                ref byte pa = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a) * 3);
+                ref byte pb = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a + 1) * 3);
+                ref int k = ref Unsafe.Add(ref weights, pair * 24);
+                Vector256<int> acc = half
+                    + (TwoPixels(ref pa, ref pb, 0) * Vector256.LoadUnsafe(ref k))
+                    + (TwoPixels(ref pa, ref pb, 3) * Vector256.LoadUnsafe(ref k, 8))
+                    + (TwoPixels(ref pa, ref pb, 6) * Vector256.LoadUnsafe(ref k, 16));
+                acc = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(acc, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
+                Vector128<short> words = Sse2.PackSignedSaturate(acc.GetLower(), acc.GetUpper());
+                Vector128<byte> bytes = Ssse3.Shuffle(Sse2.PackUnsignedSaturate(words, words), pack);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, a * 3), bytes.AsUInt64().ToScalar());
+            }
+        }
+
+        for (; pair < pairs; pair++)
         {
             int a = 2 * pair;
             int n = Math.Max(Unsafe.Add(ref count, a), Unsafe.Add(ref count, a + 1));
@@ -283,6 +307,15 @@ public static class PilBilinearResize
         }
 
         return 2 * pairs;
+    }
+
+    /// <summary>4 bytes at <paramref name="offset"/> from each of two pixels, widened to 8 32-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> TwoPixels(ref byte pa, ref byte pb, int offset)
+    {
+        Vector128<uint> both = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pa, offset)));
+        both = Sse41.Insert(both, Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pb, offset)), 1);
+        return Avx2.ConvertToVector256Int32(both.AsByte());
     }
 
     private static void HorizontalRowRgb(ReadOnlySpan<byte> inRow, Span<byte> outRow, ReadOnlySpan<int> first, ReadOnlySpan<int> count, ReadOnlySpan<int> weights, int stride, int start)
