@@ -272,10 +272,14 @@ public static class PilBilinearResize
                 ref byte pa = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a) * 3);
                 ref byte pb = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a + 1) * 3);
                 ref int k = ref Unsafe.Add(ref weights, pair * 24);
+                // Written out rather than through a helper: the JIT does not always inline one returning a vector.
+                Vector128<uint> t0 = Sse41.Insert(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref pa)), Unsafe.ReadUnaligned<uint>(ref pb), 1);
+                Vector128<uint> t1 = Sse41.Insert(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pa, 3))), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pb, 3)), 1);
+                Vector128<uint> t2 = Sse41.Insert(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pa, 6))), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pb, 6)), 1);
                 Vector256<int> acc = half
-                    + (TwoPixels(ref pa, ref pb, 0) * Vector256.LoadUnsafe(ref k))
-                    + (TwoPixels(ref pa, ref pb, 3) * Vector256.LoadUnsafe(ref k, 8))
-                    + (TwoPixels(ref pa, ref pb, 6) * Vector256.LoadUnsafe(ref k, 16));
+                    + (Avx2.ConvertToVector256Int32(t0.AsByte()) * Vector256.LoadUnsafe(ref k))
+                    + (Avx2.ConvertToVector256Int32(t1.AsByte()) * Vector256.LoadUnsafe(ref k, 8))
+                    + (Avx2.ConvertToVector256Int32(t2.AsByte()) * Vector256.LoadUnsafe(ref k, 16));
                 acc = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(acc, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
                 Vector128<short> words = Sse2.PackSignedSaturate(acc.GetLower(), acc.GetUpper());
                 Vector128<byte> bytes = Ssse3.Shuffle(Sse2.PackUnsignedSaturate(words, words), pack);
@@ -307,15 +311,6 @@ public static class PilBilinearResize
         }
 
         return 2 * pairs;
-    }
-
-    /// <summary>4 bytes at <paramref name="offset"/> from each of two pixels, widened to 8 32-bit lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> TwoPixels(ref byte pa, ref byte pb, int offset)
-    {
-        Vector128<uint> both = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pa, offset)));
-        both = Sse41.Insert(both, Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pb, offset)), 1);
-        return Avx2.ConvertToVector256Int32(both.AsByte());
     }
 
     private static void HorizontalRowRgb(ReadOnlySpan<byte> inRow, Span<byte> outRow, ReadOnlySpan<int> first, ReadOnlySpan<int> count, ReadOnlySpan<int> weights, int stride, int start)
