@@ -8,7 +8,7 @@
 #     SKINSAM_A, SKINSAM_B: the skinsam executables to compare (e.g. this branch's
 #       samples/SkinSam.Cli/bin/Release/net10.0/linux-x64/skinsam and another checkout's).
 # Environment: DATA (default ../shared/datasets/ham10000-lowres), N images (default 200, the first N by name),
-#   RUNS per command and build (default 3), MODEL (default models/skinsam-tiny).
+#   RUNS per command and build (default 3), MODEL (default models/skinsam-tiny), COMMANDS (default "segment evaluate").
 # The images are copied into a temporary folder (removed at the end); nothing is written into the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +47,7 @@ run_once() {
 
 echo "images: $count from $data; runs: $runs per command and build; model: $model"
 echo "load before: $(uptime)"
-for what in segment evaluate; do
+for what in ${COMMANDS:-segment evaluate}; do
   for exe in "$a" ${b:+"$b"}; do "$exe" --version > /dev/null 2>&1 || true; done # warm the file cache
   ta=(); tb=()
   for ((r = 0; r < runs; r++)); do
