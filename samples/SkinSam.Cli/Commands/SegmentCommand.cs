@@ -196,67 +196,119 @@ internal static class SegmentCommand
             AtomicFile.DeleteStaleTemporaries(request.OutDir); // left by a run killed in the middle of a write
             var options = new DecodeOptions { Selection = request.Selection };
             int done = 0, failed = 0, skipped = 0;
-            foreach (SegmentJob job in jobs)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                string stem = OutputNames.Stem(request.OutDir, job.Image);
-                if (request.SkipExisting && File.Exists(stem + OutputNames.SummarySuffix))
-                {
-                    skipped++;
-                    continue;
-                }
 
-                try
+            // Reading and decoding the next image, the model on this one and writing the previous one's files overlap;
+            // each stage takes the images in order, so the files and the lines printed are those of a plain loop.
+            OrderedPipeline.Run(
+                jobs.Select(job => new Work(job, OutputNames.Stem(request.OutDir, job.Image))),
+                (work, _) =>
                 {
-                    string[] written = SegmentOne(model, job, options, stem, cancellationToken);
+                    if (request.SkipExisting && File.Exists(work.Stem + OutputNames.SummarySuffix))
+                    {
+                        work.Skipped = true;
+                        return;
+                    }
+
+                    Attempt(work, () => LoadOne(work));
+                },
+                (work, token) => Attempt(work, () => InferOne(model, work, options, token)),
+                work =>
+                {
+                    if (work.Skipped)
+                    {
+                        skipped++;
+                        return;
+                    }
+
+                    Attempt(work, () => WriteOne(model, work));
+                    if (work.Error is { } ex)
+                    {
+                        failed++;
+                        string message = CliApplication.OneLine(ex);
+                        bool namesFile = message.Contains(work.Job.Image, StringComparison.Ordinal) || message.Contains(Path.GetFileName(work.Job.Image), StringComparison.Ordinal);
+                        output.Fail(namesFile ? message : $"{work.Job.Image}: {message}");
+                        return;
+                    }
+
+                    string[] written = work.Files;
                     if (written.All(File.Exists))
                     {
                         done++;
-                        output.Out.WriteLine($"{CliOutput.Display(job.Image)} -> {CliOutput.Display(written[0])}");
+                        output.Out.WriteLine($"{CliOutput.Display(work.Job.Image)} -> {CliOutput.Display(written[0])}");
                     }
                     else
                     {
                         failed++;
-                        output.Fail($"{job.Image}: expected {string.Join(", ", written)} on disk after writing; got {string.Join(", ", written.Where(w => !File.Exists(w)))} missing.");
+                        output.Fail($"{work.Job.Image}: expected {string.Join(", ", written)} on disk after writing; got {string.Join(", ", written.Where(w => !File.Exists(w)))} missing.");
                     }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    failed++;
-                    string message = CliApplication.OneLine(ex);
-                    bool namesFile = message.Contains(job.Image, StringComparison.Ordinal) || message.Contains(Path.GetFileName(job.Image), StringComparison.Ordinal);
-                    output.Fail(namesFile ? message : $"{job.Image}: {message}");
-                }
-            }
+                },
+                cancellationToken);
 
             output.Out.WriteLine($"done {done}, failed {failed}, skipped {skipped} of {jobs.Count} image(s); outputs in {CliOutput.Display(request.OutDir)}");
             return failed == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
         }
     }
 
-    /// <summary>Segments one image; returns the files written, mask first.</summary>
-    private static string[] SegmentOne(SamOnnxModel model, SegmentJob job, DecodeOptions options, string stem, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="step"/> unless the item already failed; records an error that belongs to this image.</summary>
+    private static void Attempt(Work work, Action step)
     {
-        int count = job.Prompts.Count;
-        string[] maskFiles = [.. Enumerable.Range(0, count).Select(i => OutputNames.Mask(stem, i, count))];
-        string overlayFile = stem + OutputNames.OverlaySuffix;
-        string summaryFile = stem + OutputNames.SummarySuffix;
-        foreach (string path in (string[])[.. maskFiles, overlayFile, summaryFile])
+        if (work.Error is not null || work.Skipped)
+        {
+            return;
+        }
+
+        try
+        {
+            step();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            work.Error = ex;
+        }
+    }
+
+    /// <summary>First stage: the output names are writable, the image is read and decoded.</summary>
+    private static void LoadOne(Work work)
+    {
+        int count = work.Job.Prompts.Count;
+        string[] maskFiles = [.. Enumerable.Range(0, count).Select(i => OutputNames.Mask(work.Stem, i, count))];
+        work.Files = [.. maskFiles, work.Stem + OutputNames.OverlaySuffix, work.Stem + OutputNames.SummarySuffix];
+        foreach (string path in work.Files)
         {
             OutputNames.RequireWritableFile(path);
         }
 
-        InputFiles.RequireReadableImage(job.Image);
-        ImageBuffer image = ImageFile.Load(job.Image);
+        InputFiles.RequireReadableImage(work.Job.Image);
+        work.Image = ImageFile.Load(work.Job.Image);
+    }
+
+    /// <summary>Second stage: encode once, decode every prompt.</summary>
+    private static void InferOne(SamOnnxModel model, Work work, DecodeOptions options, CancellationToken cancellationToken)
+    {
+        int count = work.Job.Prompts.Count;
         long start = Stopwatch.GetTimestamp();
-        using ImageEmbedding embedding = model.Encode(image, cancellationToken);
-        TimeSpan encodeTime = Stopwatch.GetElapsedTime(start);
+        using ImageEmbedding embedding = model.Encode(work.Image, cancellationToken);
+        work.EncodeTime = Stopwatch.GetElapsedTime(start);
         var results = new SegmentationResult[count];
         for (int i = 0; i < count; i++)
         {
-            results[i] = model.Decode(embedding, job.Prompts[i], options, cancellationToken);
+            results[i] = model.Decode(embedding, work.Job.Prompts[i], options, cancellationToken);
         }
 
+        work.Results = results;
+    }
+
+    /// <summary>Last stage: masks, overlay and summary, mask first in <see cref="Work.Files"/>.</summary>
+    private static void WriteOne(SamOnnxModel model, Work work)
+    {
+        SegmentJob job = work.Job;
+        ImageBuffer image = work.Image;
+        SegmentationResult[] results = work.Results!;
+        TimeSpan encodeTime = work.EncodeTime;
+        int count = job.Prompts.Count;
+        string[] maskFiles = work.Files[..count];
+        string overlayFile = work.Files[count];
+        string summaryFile = work.Files[count + 1];
         for (int i = 0; i < count; i++)
         {
             MaskImage.SavePng(results[i].Mask, maskFiles[i]);
@@ -289,7 +341,6 @@ internal static class SegmentCommand
                 timing = new { encodeMs = encodeTime.TotalMilliseconds },
             };
         AtomicFile.WriteAllText(summaryFile, JsonSerializer.Serialize(summary, JsonOptions) + "\n");
-        return [.. maskFiles, overlayFile, summaryFile];
     }
 
     private static object Summary(SamOnnxModel model, string file, ImageBuffer image, SegmentationPrompt prompt, SegmentationResult result, TimeSpan encodeTime) => new
@@ -330,6 +381,28 @@ internal static class SegmentCommand
         }
 
         return union;
+    }
+
+    /// <summary>One image on its way through the stages; each stage fills in what the next needs.</summary>
+    private sealed class Work(SegmentJob job, string stem)
+    {
+        public SegmentJob Job { get; } = job;
+
+        public string Stem { get; } = stem;
+
+        /// <summary>The outputs: one mask per prompt, then the overlay, then the summary.</summary>
+        public string[] Files { get; set; } = [];
+
+        public bool Skipped { get; set; }
+
+        /// <summary>The error that ended this image's work; later stages leave it alone.</summary>
+        public Exception? Error { get; set; }
+
+        public ImageBuffer Image { get; set; }
+
+        public SegmentationResult[]? Results { get; set; }
+
+        public TimeSpan EncodeTime { get; set; }
     }
 
     private sealed record Request(string[] Images, string[] Boxes, string[] Points, string? PromptsFile, string OutDir, MaskSelection Selection, bool SkipExisting, string? Shard);

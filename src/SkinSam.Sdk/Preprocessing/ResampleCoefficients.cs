@@ -46,6 +46,16 @@ internal sealed class ResampleCoefficients
 
         WideAccessOutputs = safe;
 
+        // Outputs that may read all Stride taps (the ones past Count weigh zero) with a 4-byte load each:
+        // the last tap pixel, first + Stride - 1, is at most inSize - 2.
+        int full = 0;
+        while (full < safe && first[full] + stride + 1 <= inSize)
+        {
+            full++;
+        }
+
+        FullStrideOutputs = full;
+
         // Weights of output pairs side by side for the two-pixel vector pass: per pair and tap, the first
         // output's weight 4 times, then the second's (zero past an output's own tap count).
         PairWeights = new int[(outSize / 2) * stride * 8];
@@ -82,6 +92,13 @@ internal sealed class ResampleCoefficients
     /// leaving the row: their taps end before the last input sample and another output follows them.
     /// </summary>
     public int WideAccessOutputs { get; }
+
+    /// <summary>
+    /// How many leading output samples (at most <see cref="WideAccessOutputs"/>) may read all
+    /// <see cref="Stride"/> taps, zero-weighted past their <see cref="Count"/>, with a 4-byte load per RGB tap
+    /// inside the row: a fixed-length, unrolled tap loop.
+    /// </summary>
+    public int FullStrideOutputs { get; }
 
     /// <summary>Per output pair and tap, 8 lanes: the first output's weight 4 times, then the second's.</summary>
     public int[] PairWeights { get; }

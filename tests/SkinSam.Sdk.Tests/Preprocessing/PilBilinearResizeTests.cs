@@ -51,6 +51,10 @@ public sealed class PilBilinearResizeTests
     [InlineData(7, 5, 3, 2)]
     [InlineData(97, 61, 200, 61)]
     [InlineData(97, 61, 97, 300)]
+    [InlineData(600, 450, 1024, 768)]
+    [InlineData(31, 7, 64, 7)]
+    [InlineData(3, 2, 50, 40)]
+    [InlineData(5, 4, 6, 4)]
     public void Resize_OneChannel_EqualsEachChannelOfRgbResized(int width, int height, int outWidth, int outHeight)
     {
         byte[] rgb = SyntheticImage.Create(width, height, 11);
