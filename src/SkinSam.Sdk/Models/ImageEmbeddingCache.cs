@@ -221,7 +221,7 @@ public sealed class ImageEmbeddingCache
             Key = key;
             ModelName = source.ModelName;
             Fingerprint = source.ModelFingerprint;
-            Sizes = (source.OriginalWidth, source.OriginalHeight, source.ResizedWidth, source.ResizedHeight);
+            Frame = source.Frame;
             Values = values;
             Shapes = shapes;
             Names = names;
@@ -236,7 +236,7 @@ public sealed class ImageEmbeddingCache
 
         private string Fingerprint { get; }
 
-        private (int Ow, int Oh, int Rw, int Rh) Sizes { get; }
+        private ImageFrame Frame { get; }
 
         private float[][] Values { get; }
 
@@ -268,7 +268,7 @@ public sealed class ImageEmbeddingCache
                 tensors[i] = ImageEmbeddingTensor.Trusted(Names[i], Shapes[i], Values[i]);
             }
 
-            return ImageEmbedding.CreateTrusted(ModelName, Fingerprint, Sizes.Ow, Sizes.Oh, Sizes.Rw, Sizes.Rh, tensors);
+            return ImageEmbedding.CreateTrusted(ModelName, Fingerprint, Frame, tensors);
         }
     }
 }

@@ -29,10 +29,13 @@ public sealed class SamOnnxModel : ISegmentationModel
     private const int EmbeddingLength = SamContract.EmbeddingChannels * SamContract.EmbeddingSide * SamContract.EmbeddingSide;
     private const int LowResLength = SamContract.LowResSide * SamContract.LowResSide;
 
+    // The longest buffer the tensor pool keeps (4 Mi floats: the NCHW frame is 3 Mi, an original-size logit map up to that).
+    private const int MaxPooledLength = 4 << 20;
+
     // Prompts per run of a decoder with a prompt-batch axis.
     private const int MaxPromptBatch = 16;
 
-    private static readonly ArrayPool<float> TensorPool = ArrayPool<float>.Create(maxArrayLength: 4 * 1024 * 1024, maxArraysPerBucket: 64);
+    private static readonly ArrayPool<float> TensorPool = ArrayPool<float>.Create(maxArrayLength: MaxPooledLength, maxArraysPerBucket: 64);
     private static readonly long[] EmbeddingShape = [1, SamContract.EmbeddingChannels, SamContract.EmbeddingSide, SamContract.EmbeddingSide];
     private static readonly long[] MaskInputShape = [1, 1, SamContract.LowResSide, SamContract.LowResSide];
     private static readonly long[] ScalarShape = [1];
@@ -192,7 +195,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
             SkinSamInstruments.ImagesProcessed.Add(1, _tags);
             var tensor = ImageEmbeddingTensor.Trusted(SamContract.EmbeddingsName, [.. EmbeddingShape.Select(d => (int)d)], embedding.AsMemory(0, EmbeddingLength));
-            var result = new ImageEmbedding(Info.Name, Info.Fingerprint, image.Width, image.Height, prepared.FrameWidth, prepared.FrameHeight, tensor, embedding, static a => ReturnTensor(a));
+            var result = new ImageEmbedding(Info.Name, Info.Fingerprint, prepared.Frame, [tensor], embedding, static a => ReturnTensor(a));
             embedding = null;
             return result;
         }
@@ -497,7 +500,9 @@ public sealed class SamOnnxModel : ISegmentationModel
                 nameof(embedding));
         }
 
-        (int fw, int fh) = _profile.FrameSize(embedding.OriginalWidth, embedding.OriginalHeight);
+        ImageFrame expected = _profile.CreateFrame(embedding.OriginalWidth, embedding.OriginalHeight);
+        int fw = expected.ResizedWidth;
+        int fh = expected.ResizedHeight;
         if (embedding.ResizedWidth != fw || embedding.ResizedHeight != fh)
         {
             throw new ArgumentException(
@@ -538,7 +543,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         long start = Stopwatch.GetTimestamp();
         int w = embedding.OriginalWidth;
         int h = embedding.OriginalHeight;
-        (double scaleX, double scaleY) = _profile.PromptScale(embedding);
+        (double scaleX, double scaleY) = _profile.PromptScale(embedding.Frame);
         (float[] coords, float[] labels) = BuildPointInputs(prompt, scaleX, scaleY);
         int rows = labels.Length;
 
@@ -556,7 +561,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             }
 
             float[] hasMask = [prompt.MaskInput is null ? 0f : 1f];
-            float[] origSize = _profile.OrigImSize(w, h);
+            float[] origSize = _profile.OrigImSize(embedding.Frame);
             var inputs = new List<OrtValue>(6);
             try
             {
@@ -571,7 +576,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
-                return BuildResult(outputs, w, h, rows, options, selection, start);
+                return BuildResult(outputs, embedding.Frame, rows, options, selection, start);
             }
             finally
             {
@@ -628,7 +633,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         int w = embedding.OriginalWidth;
         int h = embedding.OriginalHeight;
         MaskSelection selection = ResolveSelection(options);
-        (double scaleX, double scaleY) = _profile.PromptScale(embedding);
+        (double scaleX, double scaleY) = _profile.PromptScale(embedding.Frame);
         var coords = new float[b * rows * 2];
         var labels = new float[b * rows];
         var hasMask = new float[b];
@@ -654,7 +659,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 }
             }
 
-            float[] origSize = _profile.OrigImSize(w, h);
+            float[] origSize = _profile.OrigImSize(embedding.Frame);
             var inputs = new List<OrtValue>(6);
             try
             {
@@ -671,7 +676,7 @@ public sealed class SamOnnxModel : ISegmentationModel
                 using IDisposableReadOnlyCollection<OrtValue> outputs = RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
                 for (int j = 0; j < b; j++)
                 {
-                    SegmentationResult result = BuildResult(outputs, w, h, rows, options, selection, start, j, b);
+                    SegmentationResult result = BuildResult(outputs, embedding.Frame, rows, options, selection, start, j, b);
                     results[members[j]] = result;
                     SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds / b, _tags);
                     SkinSamInstruments.PromptsDecoded.Add(1, _tags);
@@ -691,8 +696,10 @@ public sealed class SamOnnxModel : ISegmentationModel
         }
     }
 
-    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, int w, int h, int rows, DecodeOptions options, MaskSelection selection, long start, int batchIndex = 0, int batchSize = 1)
+    private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, ImageFrame frame, int rows, DecodeOptions options, MaskSelection selection, long start, int batchIndex = 0, int batchSize = 1)
     {
+        int w = frame.OriginalWidth;
+        int h = frame.OriginalHeight;
         bool graphMasks = _graphMasks;
         OrtValue iouValue = outputs[graphMasks ? 1 : 0];
         OrtValue lowResValue = outputs[graphMasks ? 2 : 1];
@@ -702,7 +709,7 @@ public sealed class SamOnnxModel : ISegmentationModel
         string file = Info.Manifest.DecoderFile;
         if (k < 1 || iou.Length != k * batchSize || lowRes.Length != batchSize * k * LowResLength)
         {
-            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [{batchSize},K] and '{SamContract.LowResMasks}' [{batchSize},K,256,256] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
+            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [{batchSize},K] and '{SamContract.LowResMasks}' [{batchSize},K,{SamContract.LowResSide},{SamContract.LowResSide}] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
         }
 
         // A prompt-batch run: this prompt's slice of every output.
@@ -756,7 +763,7 @@ public sealed class SamOnnxModel : ISegmentationModel
             {
                 float[] buffer = options.ReturnLogits ? (returned = GC.AllocateUninitializedArray<float>(w * h)) : (rented = RentTensor(w * h));
                 Span<float> target = buffer.AsSpan(0, w * h);
-                _profile.WriteMaskValues(low, graphMask, w, h, target);
+                _profile.WriteMaskValues(low, graphMask, frame, target);
                 logits = target;
             }
 

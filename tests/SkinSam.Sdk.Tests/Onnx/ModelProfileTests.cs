@@ -44,8 +44,8 @@ public sealed class ModelProfileTests
     [Fact]
     public void OrigImSize_SamFeedsTheImageSize_MedSamTheFrame()
     {
-        Assert.Equal([150f, 200f], SamProfile.Instance.OrigImSize(200, 150));
-        Assert.Equal([1024f, 1024f], MedSamProfile.Instance.OrigImSize(200, 150));
+        Assert.Equal([150f, 200f], SamProfile.Instance.OrigImSize(SamProfile.Instance.CreateFrame(200, 150)));
+        Assert.Equal([1024f, 1024f], MedSamProfile.Instance.OrigImSize(SamProfile.Instance.CreateFrame(200, 150)));
     }
 
     [Fact]
