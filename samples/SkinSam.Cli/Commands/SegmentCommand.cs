@@ -170,10 +170,10 @@ internal static class SegmentCommand
         OutputNames.RequireUnique(request.OutDir, [.. jobs.Select(j => j.Image)]);
         OutputFolder.Prepare(request.OutDir);
 
-        SamOnnxModel model;
+        ISegmentationModel model;
         try
         {
-            model = SamOnnxModel.Load(modelFolder, modelOptions());
+            model = SegmentationModels.Load(modelFolder, modelOptions());
         }
         catch (SkinSamException ex)
         {
@@ -235,7 +235,7 @@ internal static class SegmentCommand
     }
 
     /// <summary>Segments one image; returns the files written, mask first.</summary>
-    private static string[] SegmentOne(SamOnnxModel model, SegmentJob job, DecodeOptions options, string stem, CancellationToken cancellationToken)
+    private static string[] SegmentOne(ISegmentationModel model, SegmentJob job, DecodeOptions options, string stem, CancellationToken cancellationToken)
     {
         int count = job.Prompts.Count;
         string[] maskFiles = [.. Enumerable.Range(0, count).Select(i => OutputNames.Mask(stem, i, count))];
@@ -292,7 +292,7 @@ internal static class SegmentCommand
         return [.. maskFiles, overlayFile, summaryFile];
     }
 
-    private static object Summary(SamOnnxModel model, string file, ImageBuffer image, SegmentationPrompt prompt, SegmentationResult result, TimeSpan encodeTime) => new
+    private static object Summary(ISegmentationModel model, string file, ImageBuffer image, SegmentationPrompt prompt, SegmentationResult result, TimeSpan encodeTime) => new
     {
         image = Path.GetFullPath(file),
         width = image.Width,

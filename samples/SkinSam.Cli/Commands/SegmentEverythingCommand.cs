@@ -99,10 +99,10 @@ internal sealed class SegmentEverythingCommand
             return ExitCodes.UsageError;
         }
 
-        SamOnnxModel model;
+        ISegmentationModel model;
         try
         {
-            model = SamOnnxModel.Load(modelFolder, modelOptions());
+            model = SegmentationModels.Load(modelFolder, modelOptions());
         }
         catch (SkinSamException ex)
         {
