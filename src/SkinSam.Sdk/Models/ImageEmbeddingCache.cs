@@ -195,14 +195,6 @@ public sealed class ImageEmbeddingCache
         }
     }
 
-    /// <summary>Runs <see cref="GetOrEncode"/> on the thread pool.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="image">The image; the caller keeps its buffer unchanged until the task completes.</param>
-    /// <param name="cancellationToken">Stops this call's encode or wait.</param>
-    /// <returns>An embedding the caller owns.</returns>
-    public Task<ImageEmbedding> GetOrEncodeAsync(ISegmentationModel model, ImageBuffer image, CancellationToken cancellationToken = default) =>
-        Task.Run(() => GetOrEncode(model, image, cancellationToken), cancellationToken);
-
     /// <summary>Drops every kept embedding; embeddings already returned stay usable.</summary>
     public void Clear()
     {

@@ -216,10 +216,6 @@ public sealed class SamOnnxModel : ISegmentationModel
     }
 
     /// <inheritdoc/>
-    public Task<ImageEmbedding> EncodeAsync(ImageBuffer image, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Encode(image, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
     public SegmentationResult Decode(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embedding);
@@ -271,50 +267,15 @@ public sealed class SamOnnxModel : ISegmentationModel
     /// <inheritdoc/>
     public IReadOnlyList<SegmentationResult> DecodeBatch(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
-        for (int i = 0; i < prompts.Count; i++)
-        {
-            if (prompts[i] is null)
-            {
-                throw new ArgumentException($"Expected a prompt at index {i}; got null.", nameof(prompts));
-            }
-        }
-
+        SegmentationModelExtensions.CheckPrompts(prompts);
         if (Info.Manifest.DecoderBatchAxis && prompts.Count > 1)
         {
             return DecodeBatched(embedding, prompts, options ?? DecodeOptions.Default, cancellationToken);
         }
 
         // The official decoder has batch size 1: one run per prompt over the same embedding.
-        var results = new SegmentationResult[prompts.Count];
-        for (int i = 0; i < prompts.Count; i++)
-        {
-            results[i] = Decode(embedding, prompts[i], options, cancellationToken);
-        }
-
-        return results;
+        return this.DecodeEach(embedding, prompts, options, cancellationToken);
     }
-
-    /// <inheritdoc/>
-    public Task<SegmentationResult> DecodeAsync(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Decode(embedding, prompt, options, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public SegmentationResult Segment(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(prompt);
-        if (!image.IsEmpty)
-        {
-            prompt.Validate(image.Width, image.Height);
-        }
-
-        using ImageEmbedding embedding = Encode(image, cancellationToken);
-        return Decode(embedding, prompt, options, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public Task<SegmentationResult> SegmentAsync(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Segment(image, prompt, options, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Releases the ONNX Runtime sessions. Calls still running are terminated and end with <see cref="ObjectDisposedException"/>;
