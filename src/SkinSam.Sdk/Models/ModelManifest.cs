@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the manifest schema, its strict reader (every key checked, every problem listed) and
+// its writer are one idea, the model.json contract, and read best side by side.
 using System.Globalization;
 using System.Text.Json;
 using SkinSam.Sdk.Preprocessing;
