@@ -38,7 +38,7 @@ public sealed partial class SamOnnxModel
             var inputs = new List<OrtValue>(6);
             try
             {
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.Values), EmbeddingShape));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [1, rows, 2]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [1, rows]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, LowResLength), MaskInputShape));
@@ -136,7 +136,7 @@ public sealed partial class SamOnnxModel
             var inputs = new List<OrtValue>(6);
             try
             {
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.Values), EmbeddingShape));
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [b, rows, 2]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [b, rows]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, b * LowResLength), [b, 1, SamContract.LowResSide, SamContract.LowResSide]));
