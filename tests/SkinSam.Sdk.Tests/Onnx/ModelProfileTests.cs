@@ -1,3 +1,4 @@
+using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Onnx;
 using SkinSam.Sdk.Preprocessing;
@@ -39,6 +40,29 @@ public sealed class ModelProfileTests
         Assert.Equal(0.5f, t.Mask);
         Assert.Equal((float)(1 / (1 + Math.Exp(1.0))), t.StabilityLow);
         Assert.Equal((float)(1 / (1 + Math.Exp(-1.0))), t.StabilityHigh);
+    }
+
+    [Fact]
+    public void CreateFrame_SamKeepsTheAspectRatio_MedSamStretchesToTheSquare()
+    {
+        ImageFrame sam = SamProfile.Instance.CreateFrame(600, 450);
+        ImageFrame medSam = MedSamProfile.Instance.CreateFrame(600, 450);
+
+        Assert.Equal(new ImageFrame(600, 450, 1024, 768, 1024, 256), sam);
+        Assert.Equal(new ImageFrame(600, 450, 1024, 1024, 1024, 256), medSam);
+        Assert.Equal((1024 / 600.0, 1024 / 450.0), MedSamProfile.Instance.PromptScale(medSam));
+        Assert.Equal(768 / 450.0, SamProfile.Instance.PromptScale(sam).ScaleY);
+    }
+
+    [Fact]
+    public void Encode_EmbeddingHoldsTheProfileFrame()
+    {
+        using SamOnnxModel model = SamOnnxModel.Load(Fixtures.Model("sam-tiny"));
+        ImageBuffer image = Fixtures.LoadRgb(Fixtures.Images.First());
+        using ImageEmbedding embedding = model.Encode(image);
+
+        Assert.Equal(SamProfile.Instance.CreateFrame(image.Width, image.Height), embedding.Frame);
+        Assert.Equal(embedding.Frame.ResizedWidth, embedding.ResizedWidth);
     }
 
     [Fact]
