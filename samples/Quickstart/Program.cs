@@ -1,9 +1,9 @@
 // The README's quickstart. Run from the repository root: dotnet run --project samples/Quickstart
 using SkinSam.Sdk.ImageSharp;
-using SkinSam.Sdk.Onnx;
+using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Prompts;
 
-using var model = SamOnnxModel.Load("models/skinsam-tiny");            // encoder.onnx + decoder.onnx + model.json
+using var model = SegmentationModels.Load("models/skinsam-tiny");         // encoder.onnx + decoder.onnx + model.json
 var image = ImageFile.Load("samples/images/ISIC_0025964.jpg");         // RGB24 pixels, EXIF orientation applied
 
 using var embedding = model.Encode(image);                             // the heavy step: once per image

@@ -38,7 +38,7 @@ public static class SkinSamModels
                 "got none. The SkinSam.Models.SkinSamTiny package copies them to models/skinsam-tiny in the output folder when the application is built or published.");
         }
 
-        return SamOnnxModel.Load(folder, options);
+        return SegmentationModels.Load(folder, options);
     }
 
     private static bool HoldsModel(string folder) =>

@@ -22,10 +22,10 @@ internal static class SkinSamModelLoader
         ModelLoadLog.Loading(logger, path, providers, modelOptions.AllowCpuFallback);
 
         long start = Stopwatch.GetTimestamp();
-        SamOnnxModel model;
+        ISegmentationModel model;
         try
         {
-            model = SamOnnxModel.Load(path, modelOptions);
+            model = SegmentationModels.Load(path, modelOptions);
         }
         catch (Exception ex) when (ex is SkinSamException or ArgumentException)
         {

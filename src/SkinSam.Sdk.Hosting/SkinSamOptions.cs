@@ -54,7 +54,7 @@ public sealed class SkinSamOptions
         ExecutionProviders.Count > 0 ? [.. ExecutionProviders] : ExecutionProvider.ParseList(Providers ?? string.Empty);
 
     /// <summary>The core SDK's model options for these settings.</summary>
-    /// <returns>Options for <see cref="Onnx.SamOnnxModel.Load"/>.</returns>
+    /// <returns>Options for <see cref="SegmentationModels.Load"/>.</returns>
     /// <exception cref="FormatException"><see cref="Providers"/> holds a name or index that is not recognised.</exception>
     public ModelOptions ToModelOptions() => ToModelOptions(ResolveProviders());
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Automatic;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
 using SkinSam.Sdk.Imaging;
@@ -14,7 +15,7 @@ namespace SkinSam.Sdk.Benchmarks.Automatic;
 [MemoryDiagnoser]
 public class AutomaticMaskGeneratorBenchmarks
 {
-    private SamOnnxModel? _model;
+    private ISegmentationModel? _model;
     private ImageBuffer _image;
     private AutomaticMaskGenerator? _generator;
     private AutomaticMaskGenerator? _withSmallRegions;
@@ -34,7 +35,7 @@ public class AutomaticMaskGeneratorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = SamOnnxModel.Load(BenchmarkModelCatalog.FolderOf(Model));
+        _model = SegmentationModels.Load(BenchmarkModelCatalog.FolderOf(Model));
         _image = SyntheticData.LesionImage(600, 450, seed: 7);
         var options = new AutomaticMaskGeneratorOptions { PointsPerSide = PointsPerSide, PredIouThresh = 0.4, StabilityScoreThresh = 0.4, OutputMode = AutomaticMaskOutputMode.CocoRle };
         _generator = new AutomaticMaskGenerator(_model, options);

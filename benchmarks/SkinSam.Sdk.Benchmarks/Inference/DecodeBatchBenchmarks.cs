@@ -17,8 +17,8 @@ namespace SkinSam.Sdk.Benchmarks.Inference;
 [MemoryDiagnoser]
 public class DecodeBatchBenchmarks
 {
-    private SamOnnxModel? _looped;
-    private SamOnnxModel? _batched;
+    private ISegmentationModel? _looped;
+    private ISegmentationModel? _batched;
     private ImageEmbedding? _loopedEmbedding;
     private ImageEmbedding? _batchedEmbedding;
     private SegmentationPrompt[] _prompts = [];
@@ -35,8 +35,8 @@ public class DecodeBatchBenchmarks
         string[] folders = Environment.GetEnvironmentVariable("SKINSAM_BENCH_BATCH_FOLDERS") is { Length: > 0 } f
             ? f.Split(';')
             : [Path.Combine(root, "models", "test-fixtures", "sam-tiny"), Path.Combine(root, "models", "test-fixtures", "sam-tiny-batch")];
-        _looped = SamOnnxModel.Load(folders[0]);
-        _batched = SamOnnxModel.Load(folders[1]);
+        _looped = SegmentationModels.Load(folders[0]);
+        _batched = SegmentationModels.Load(folders[1]);
         ImageBuffer image = SyntheticData.LesionImage(600, 450, seed: 3);
         _loopedEmbedding = _looped.Encode(image);
         _batchedEmbedding = _batched.Encode(image);

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
+using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Onnx;
@@ -21,7 +22,7 @@ public class GpuIoBindingBenchmarks
     private const int StreamLength = 4;
     private readonly List<OrtValue> _values = [];
     private ImageBuffer[] _images = [];
-    private SamOnnxModel? _model;
+    private ISegmentationModel? _model;
     private SessionOptions? _options;
     private InferenceSession? _encoder;
     private InferenceSession? _decoder;
@@ -53,7 +54,7 @@ public class GpuIoBindingBenchmarks
     {
         string folder = BenchmarkModelCatalog.FolderOf(Model);
         var options = ProviderCatalog.Options(Provider);
-        _model = SamOnnxModel.Load(folder, options);
+        _model = SegmentationModels.Load(folder, options);
         _options = options.CreateSessionOptions();
         ProviderCatalog.Create(Provider).AppendTo(_options, OrtEnv.Instance().GetAvailableProviders());
         _encoder = new InferenceSession(Path.Combine(folder, _model.Info.Manifest.EncoderFile), _options);

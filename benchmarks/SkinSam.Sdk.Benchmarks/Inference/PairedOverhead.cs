@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Onnx;
@@ -45,8 +46,8 @@ public static class PairedOverhead
         {
             // The control: "bare" is a first SDK instance, "sdk" a second one of the same model, loaded after it.
             string folder = BenchmarkModelCatalog.FolderOf(model);
-            using SamOnnxModel first = SamOnnxModel.Load(folder, ProviderCatalog.Options("cpu"));
-            using SamOnnxModel second = SamOnnxModel.Load(folder, ProviderCatalog.Options("cpu"));
+            using ISegmentationModel first = SegmentationModels.Load(folder, ProviderCatalog.Options("cpu"));
+            using ISegmentationModel second = SegmentationModels.Load(folder, ProviderCatalog.Options("cpu"));
             ImageBuffer image = SyntheticData.LesionImage(SamInferenceFixture.Width, SamInferenceFixture.Height, seed: 3);
             return Measure(args, part, model, pairs, warmup, "control: bare* = a first SDK instance, sdk* = a second SDK instance of the same model, loaded after it", () => Time(() => first.Encode(image).Dispose()), () => Time(() => second.Encode(image).Dispose()));
         }

@@ -50,11 +50,11 @@ public sealed class SamInferenceFixture : IDisposable
             if (loadBareFirst)
             {
                 OpenBareSessions(folder, manifest);
-                Model = SamOnnxModel.Load(folder, options);
+                Model = SegmentationModels.Load(folder, options);
             }
             else
             {
-                Model = SamOnnxModel.Load(folder, options);
+                Model = SegmentationModels.Load(folder, options);
                 OpenBareSessions(folder, manifest);
             }
 
@@ -132,7 +132,7 @@ public sealed class SamInferenceFixture : IDisposable
     }
 
     /// <summary>The SDK model.</summary>
-    public SamOnnxModel Model { get; }
+    public ISegmentationModel Model { get; }
 
     /// <summary>The bare encoder session.</summary>
     public InferenceSession Encoder { get; private set; }

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Onnx;
@@ -18,9 +19,9 @@ public class ThroughputBenchmarks
     /// <summary>Images per invocation.</summary>
     public const int StreamLength = 4;
 
-    private readonly List<SamOnnxModel> _models = [];
+    private readonly List<ISegmentationModel> _models = [];
     private ImageBuffer[] _images = [];
-    private SamOnnxModel? _shared;
+    private ISegmentationModel? _shared;
 
     /// <summary>The model's short name.</summary>
     [ParamsSource(nameof(Models))]
@@ -36,10 +37,10 @@ public class ThroughputBenchmarks
     {
         string folder = BenchmarkModelCatalog.FolderOf(Model);
         _images = [.. Enumerable.Range(0, StreamLength).Select(i => SyntheticData.LesionImage(SamInferenceFixture.Width, SamInferenceFixture.Height, seed: 10 + i))];
-        _shared = SamOnnxModel.Load(folder, ProviderCatalog.Options("cpu"));
+        _shared = SegmentationModels.Load(folder, ProviderCatalog.Options("cpu"));
         for (int i = 0; i < Environment.ProcessorCount; i++)
         {
-            _models.Add(SamOnnxModel.Load(folder, ProviderCatalog.Options("cpu", intraOpThreads: 1)));
+            _models.Add(SegmentationModels.Load(folder, ProviderCatalog.Options("cpu", intraOpThreads: 1)));
         }
     }
 
@@ -48,7 +49,7 @@ public class ThroughputBenchmarks
     public void Cleanup()
     {
         _shared?.Dispose();
-        foreach (SamOnnxModel m in _models)
+        foreach (ISegmentationModel m in _models)
         {
             m.Dispose();
         }
@@ -60,7 +61,7 @@ public class ThroughputBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = StreamLength)]
     public void OneSessionAllThreads()
     {
-        SamOnnxModel model = _shared!;
+        ISegmentationModel model = _shared!;
         foreach (ImageBuffer image in _images)
         {
             _ = model.Segment(image, SegmentationPrompt.FromBox(150, 100, 450, 350));

@@ -91,7 +91,7 @@ public static class ProviderCatalog
 
         try
         {
-            using SamOnnxModel model = SamOnnxModel.Load(tiny, Options(name));
+            using ISegmentationModel model = SegmentationModels.Load(tiny, Options(name));
             return (true, $"present (probe session on {model.Info.ExecutionProvider})");
         }
         catch (SkinSamException ex)

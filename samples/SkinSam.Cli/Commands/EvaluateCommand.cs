@@ -239,7 +239,7 @@ internal static class EvaluateCommand
         ISegmentationModel model;
         try
         {
-            model = s.Baseline is not null ? ShapeBaselineModel.Parse(s.Baseline) : SamOnnxModel.Load(s.ModelFolder, modelOptions());
+            model = s.Baseline is not null ? ShapeBaselineModel.Parse(s.Baseline) : SegmentationModels.Load(s.ModelFolder, modelOptions());
         }
         catch (FormatException ex)
         {

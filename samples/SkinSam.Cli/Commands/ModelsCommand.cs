@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using SkinSam.Sdk;
+using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Onnx;
 
 namespace SkinSam.Cli.Commands;
@@ -28,7 +29,7 @@ internal static class ModelsCommand
             output.Out.WriteLine($"ONNX Runtime providers in this build: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
             try
             {
-                using SamOnnxModel model = SamOnnxModel.Load(dir, common.ModelOptions(result));
+                using ISegmentationModel model = SegmentationModels.Load(dir, common.ModelOptions(result));
                 var info = model.Info;
                 output.Out.WriteLine($"folder:        {info.Path}");
                 output.Out.WriteLine($"name:          {info.Name}{(info.ManifestWasDefaulted ? " (no model.json: SAM defaults)" : string.Empty)}");

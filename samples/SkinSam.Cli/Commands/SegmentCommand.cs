@@ -170,10 +170,10 @@ internal static class SegmentCommand
         OutputNames.RequireUnique(request.OutDir, [.. jobs.Select(j => j.Image)]);
         OutputFolder.Prepare(request.OutDir);
 
-        SamOnnxModel model;
+        ISegmentationModel model;
         try
         {
-            model = SamOnnxModel.Load(modelFolder, modelOptions());
+            model = SegmentationModels.Load(modelFolder, modelOptions());
         }
         catch (SkinSamException ex)
         {
@@ -283,7 +283,7 @@ internal static class SegmentCommand
     }
 
     /// <summary>Second stage: encode once, decode every prompt.</summary>
-    private static void InferOne(SamOnnxModel model, Work work, DecodeOptions options, CancellationToken cancellationToken)
+    private static void InferOne(ISegmentationModel model, Work work, DecodeOptions options, CancellationToken cancellationToken)
     {
         int count = work.Job.Prompts.Count;
         long start = Stopwatch.GetTimestamp();
@@ -299,7 +299,7 @@ internal static class SegmentCommand
     }
 
     /// <summary>Last stage: masks, overlay and summary, mask first in <see cref="Work.Files"/>.</summary>
-    private static void WriteOne(SamOnnxModel model, Work work)
+    private static void WriteOne(ISegmentationModel model, Work work)
     {
         SegmentJob job = work.Job;
         ImageBuffer image = work.Image;
@@ -343,7 +343,7 @@ internal static class SegmentCommand
         AtomicFile.WriteAllText(summaryFile, JsonSerializer.Serialize(summary, JsonOptions) + "\n");
     }
 
-    private static object Summary(SamOnnxModel model, string file, ImageBuffer image, SegmentationPrompt prompt, SegmentationResult result, TimeSpan encodeTime) => new
+    private static object Summary(ISegmentationModel model, string file, ImageBuffer image, SegmentationPrompt prompt, SegmentationResult result, TimeSpan encodeTime) => new
     {
         image = Path.GetFullPath(file),
         width = image.Width,

@@ -109,10 +109,10 @@ internal sealed class SegmentEverythingCommand
             throw new CliUsageException(ex.Message);
         }
 
-        SamOnnxModel model;
+        ISegmentationModel model;
         try
         {
-            model = SamOnnxModel.Load(modelFolder, modelOptions());
+            model = SegmentationModels.Load(modelFolder, modelOptions());
         }
         catch (SkinSamException ex)
         {

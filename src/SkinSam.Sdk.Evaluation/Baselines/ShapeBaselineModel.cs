@@ -37,6 +37,7 @@ public sealed class ShapeBaselineModel : ISegmentationModel
             ExecutionProvider = "cpu",
             Fingerprint = "baseline:" + name,
             MaskCount = 1,
+            ReadsPixels = false,
         };
     }
 
@@ -71,9 +72,6 @@ public sealed class ShapeBaselineModel : ISegmentationModel
     public ImageEmbedding Encode(ImageBuffer image, CancellationToken cancellationToken = default) => CreateEmbedding(image.Width, image.Height);
 
     /// <inheritdoc/>
-    public Task<ImageEmbedding> EncodeAsync(ImageBuffer image, CancellationToken cancellationToken = default) => Task.FromResult(Encode(image, cancellationToken));
-
-    /// <inheritdoc/>
     public SegmentationResult Decode(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embedding);
@@ -103,35 +101,6 @@ public sealed class ShapeBaselineModel : ISegmentationModel
             Elapsed = Stopwatch.GetElapsedTime(start),
         };
     }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<SegmentationResult> DecodeBatch(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(prompts);
-        var results = new SegmentationResult[prompts.Count];
-        for (int i = 0; i < results.Length; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            results[i] = Decode(embedding, prompts[i], options, cancellationToken);
-        }
-
-        return results;
-    }
-
-    /// <inheritdoc/>
-    public Task<SegmentationResult> DecodeAsync(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Decode(embedding, prompt, options, cancellationToken));
-
-    /// <inheritdoc/>
-    public SegmentationResult Segment(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        using ImageEmbedding embedding = Encode(image, cancellationToken);
-        return Decode(embedding, prompt, options, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public Task<SegmentationResult> SegmentAsync(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Segment(image, prompt, options, cancellationToken));
 
     /// <inheritdoc/>
     public void Dispose()

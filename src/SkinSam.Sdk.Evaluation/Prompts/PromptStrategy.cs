@@ -22,7 +22,7 @@ public sealed class PromptStrategy
     public const int MaxJitter1024 = 20;
 
     /// <summary>The side of SAM's input frame that the jitter is measured in.</summary>
-    public const int ModelFrame = 1024;
+    public const int ModelFrame = SkinSam.Sdk.Preprocessing.SamPreprocessor.DefaultTargetSize;
 
     private PromptStrategy(PromptStrategyKind kind, int pointCount, ulong seed, BoxConvention boxConvention = BoxConvention.PixelEdges)
     {

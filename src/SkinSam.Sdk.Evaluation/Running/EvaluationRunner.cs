@@ -17,7 +17,7 @@ namespace SkinSam.Sdk.Evaluation.Running;
 /// <see cref="EvaluationOptions.MaxDegreeOfParallelism"/>; a rerun into the same folder skips the ids already recorded.
 /// </summary>
 /// <remarks>
-/// For a <see cref="ShapeBaselineModel"/> the image's pixels are never decoded: its size is read from the file header
+/// Every model is treated alike. For a model whose <see cref="ModelInfo.ReadsPixels"/> is false (a <see cref="ShapeBaselineModel"/>) the image's pixels are never decoded: its size is read from the file header
 /// (ImageSharp <c>Identify</c>), which is what the baseline needs. Any error (a missing mask, a mask of the wrong size, a
 /// non-binary mask, a model failure) stops the run with the image named; records already written are kept, so a rerun
 /// resumes after the fix. With <see cref="EvaluationOptions.SkipInvalid"/> an unusable sample (any
@@ -170,11 +170,11 @@ public sealed class EvaluationRunner
         long start = Stopwatch.GetTimestamp();
         ImageEmbedding embedding;
         BinaryMask truth;
-        if (_model is ShapeBaselineModel baseline)
+        if (!_model.Info.ReadsPixels)
         {
             (int w, int h) = GroundTruthFile.ReadImageSize(sample.ImagePath);
             truth = GroundTruthFile.Load(sample.MaskPath, w, h);
-            embedding = baseline.CreateEmbedding(w, h);
+            embedding = _model.Encode(new ImageBuffer(new byte[w * h * 3], w, h, PixelFormat.Rgb24), cancellationToken);
         }
         else
         {

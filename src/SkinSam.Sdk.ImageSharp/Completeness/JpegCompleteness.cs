@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the JPEG completeness rule is one marker-stream walk (baseline and progressive
+// scans, restart intervals); its Huffman decoding already lives in JpegHuffmanWalk.cs.
 using System.Buffers.Binary;
 
 namespace SkinSam.Sdk.ImageSharp.Completeness;

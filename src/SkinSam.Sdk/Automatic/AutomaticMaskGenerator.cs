@@ -96,13 +96,6 @@ public sealed class AutomaticMaskGenerator
         return result;
     }
 
-    /// <summary>Runs <see cref="Generate"/> on the thread pool.</summary>
-    /// <param name="image">The image; the caller keeps its buffer unchanged until the task completes.</param>
-    /// <param name="cancellationToken">Stops between decoder runs.</param>
-    /// <returns>The masks.</returns>
-    public Task<IReadOnlyList<GeneratedMask>> GenerateAsync(ImageBuffer image, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Generate(image, cancellationToken), cancellationToken);
-
     private static bool NearCropEdge((int X0, int Y0, int X1, int Y1) box, PixelRect crop, int w, int h)
     {
         // The box is already in image coordinates; an edge counts when it is within the tolerance of the crop's edge

@@ -7,6 +7,15 @@ namespace SkinSam.Sdk.Models;
 /// A promptable segmentation model: encode an image once, decode any number of prompts against the embedding.
 /// Implementations are safe to use from many threads at once.
 /// </summary>
+/// <remarks>
+/// The interface holds only what differs per model: <see cref="Info"/>, <see cref="Encode"/>, <see cref="Decode"/>
+/// and <see cref="DecodeBatch"/> (whose default runs <see cref="Decode"/> once per prompt; a model with a
+/// prompt-batch decoder replaces it). The one-call <see cref="SegmentationModelExtensions.Segment"/> is written once
+/// for every model in <see cref="SegmentationModelExtensions"/>. Calls are synchronous and CPU- or device-bound;
+/// an application that must not block its thread offloads them, e.g.
+/// <c>await Task.Run(() =&gt; model.Encode(image, token), token)</c>, and cancels through the token, which reaches the
+/// running session.
+/// </remarks>
 public interface ISegmentationModel : IDisposable
 {
     /// <summary>What the model is and where it runs.</summary>
@@ -17,12 +26,6 @@ public interface ISegmentationModel : IDisposable
     /// <param name="cancellationToken">Stops a running encoder.</param>
     /// <returns>The embedding, reusable for any number of decodes.</returns>
     ImageEmbedding Encode(ImageBuffer image, CancellationToken cancellationToken = default);
-
-    /// <summary>Runs the image encoder on the thread pool.</summary>
-    /// <param name="image">The image; the caller keeps its buffer unchanged until the task completes.</param>
-    /// <param name="cancellationToken">Stops a running encoder.</param>
-    /// <returns>The embedding.</returns>
-    Task<ImageEmbedding> EncodeAsync(ImageBuffer image, CancellationToken cancellationToken = default);
 
     /// <summary>Decodes one prompt against an embedding.</summary>
     /// <param name="embedding">From <see cref="Encode"/> of this model.</param>
@@ -38,29 +41,6 @@ public interface ISegmentationModel : IDisposable
     /// <param name="options">Selection rule, candidates, logits; null for defaults.</param>
     /// <param name="cancellationToken">Stops the remaining decodes.</param>
     /// <returns>One result per prompt.</returns>
-    IReadOnlyList<SegmentationResult> DecodeBatch(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions? options = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Decodes one prompt on the thread pool.</summary>
-    /// <param name="embedding">From <see cref="Encode"/> of this model.</param>
-    /// <param name="prompt">The prompt.</param>
-    /// <param name="options">Null for defaults.</param>
-    /// <param name="cancellationToken">Stops a running decoder.</param>
-    /// <returns>The result.</returns>
-    Task<SegmentationResult> DecodeAsync(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Encodes and decodes in one call.</summary>
-    /// <param name="image">The image.</param>
-    /// <param name="prompt">The prompt.</param>
-    /// <param name="options">Null for defaults.</param>
-    /// <param name="cancellationToken">Stops the running model.</param>
-    /// <returns>The result.</returns>
-    SegmentationResult Segment(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Encodes and decodes in one call on the thread pool.</summary>
-    /// <param name="image">The image; the caller keeps its buffer unchanged until the task completes.</param>
-    /// <param name="prompt">The prompt.</param>
-    /// <param name="options">Null for defaults.</param>
-    /// <param name="cancellationToken">Stops the running model.</param>
-    /// <returns>The result.</returns>
-    Task<SegmentationResult> SegmentAsync(ImageBuffer image, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default);
+    IReadOnlyList<SegmentationResult> DecodeBatch(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
+        SegmentationModelExtensions.DecodeEach(this, embedding, prompts, options, cancellationToken);
 }

@@ -60,10 +60,7 @@ public sealed class ImageEmbedding : IDisposable
 
         ModelName = modelName;
         ModelFingerprint = modelFingerprint;
-        OriginalWidth = originalWidth;
-        OriginalHeight = originalHeight;
-        ResizedWidth = resizedWidth;
-        ResizedHeight = resizedHeight;
+        Frame = new ImageFrame(originalWidth, originalHeight, resizedWidth, resizedHeight);
         _tensors = [.. tensors];
         foreach (ImageEmbeddingTensor t in _tensors)
         {
@@ -71,30 +68,20 @@ public sealed class ImageEmbedding : IDisposable
         }
     }
 
-    // The SDK's encoders: one tensor over a pooled buffer, values already checked.
-    internal ImageEmbedding(string modelName, string modelFingerprint, int originalWidth, int originalHeight, int resizedWidth, int resizedHeight, ImageEmbeddingTensor tensor, float[]? pooled, Action<float[]>? release)
+    // The SDK's encoders: the frame their profile made, tensors over one pooled buffer, values already checked.
+    internal ImageEmbedding(string modelName, string modelFingerprint, ImageFrame frame, ImageEmbeddingTensor[] tensors, float[]? pooled, Action<float[]>? release)
+        : this(modelName, modelFingerprint, frame, tensors)
     {
-        ModelName = modelName;
-        ModelFingerprint = modelFingerprint;
-        OriginalWidth = originalWidth;
-        OriginalHeight = originalHeight;
-        ResizedWidth = resizedWidth;
-        ResizedHeight = resizedHeight;
-        _tensors = [tensor];
-        tensor.AttachTo(this);
         _pooled = pooled;
         _release = release;
     }
 
     // Tensors the SDK has checked already (a cache's copy): no second pass over the values.
-    private ImageEmbedding(string modelName, string modelFingerprint, int originalWidth, int originalHeight, int resizedWidth, int resizedHeight, ImageEmbeddingTensor[] tensors)
+    private ImageEmbedding(string modelName, string modelFingerprint, ImageFrame frame, ImageEmbeddingTensor[] tensors)
     {
         ModelName = modelName;
         ModelFingerprint = modelFingerprint;
-        OriginalWidth = originalWidth;
-        OriginalHeight = originalHeight;
-        ResizedWidth = resizedWidth;
-        ResizedHeight = resizedHeight;
+        Frame = frame;
         _tensors = tensors;
         foreach (ImageEmbeddingTensor t in _tensors)
         {
@@ -108,17 +95,24 @@ public sealed class ImageEmbedding : IDisposable
     /// <summary>The fingerprint of the model that made this embedding (<see cref="ModelInfo.Fingerprint"/>).</summary>
     public string ModelFingerprint { get; }
 
+    /// <summary>
+    /// The geometry of the encoded image in the model's frame. An embedding made by a model holds the frame that
+    /// model's profile made; one built by hand or loaded from a file holds a frame of the default padded and
+    /// low-resolution sides, which the decoding model checks against its own.
+    /// </summary>
+    public ImageFrame Frame { get; }
+
     /// <summary>Width of the encoded image in pixels.</summary>
-    public int OriginalWidth { get; }
+    public int OriginalWidth => Frame.OriginalWidth;
 
     /// <summary>Height of the encoded image in pixels.</summary>
-    public int OriginalHeight { get; }
+    public int OriginalHeight => Frame.OriginalHeight;
 
     /// <summary>Width of the image in the model's frame.</summary>
-    public int ResizedWidth { get; }
+    public int ResizedWidth => Frame.ResizedWidth;
 
     /// <summary>Height of the image in the model's frame.</summary>
-    public int ResizedHeight { get; }
+    public int ResizedHeight => Frame.ResizedHeight;
 
     /// <summary>True once disposed.</summary>
     public bool IsDisposed { get; private set; }
@@ -201,8 +195,8 @@ public sealed class ImageEmbedding : IDisposable
         return ImageEmbeddingFormat.Read(stream);
     }
 
-    internal static ImageEmbedding CreateTrusted(string modelName, string modelFingerprint, int originalWidth, int originalHeight, int resizedWidth, int resizedHeight, ImageEmbeddingTensor[] tensors) =>
-        new(modelName, modelFingerprint, originalWidth, originalHeight, resizedWidth, resizedHeight, tensors);
+    internal static ImageEmbedding CreateTrusted(string modelName, string modelFingerprint, ImageFrame frame, ImageEmbeddingTensor[] tensors) =>
+        new(modelName, modelFingerprint, frame, tensors);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -195,14 +195,6 @@ public sealed class ImageEmbeddingCache
         }
     }
 
-    /// <summary>Runs <see cref="GetOrEncode"/> on the thread pool.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="image">The image; the caller keeps its buffer unchanged until the task completes.</param>
-    /// <param name="cancellationToken">Stops this call's encode or wait.</param>
-    /// <returns>An embedding the caller owns.</returns>
-    public Task<ImageEmbedding> GetOrEncodeAsync(ISegmentationModel model, ImageBuffer image, CancellationToken cancellationToken = default) =>
-        Task.Run(() => GetOrEncode(model, image, cancellationToken), cancellationToken);
-
     /// <summary>Drops every kept embedding; embeddings already returned stay usable.</summary>
     public void Clear()
     {
@@ -221,7 +213,7 @@ public sealed class ImageEmbeddingCache
             Key = key;
             ModelName = source.ModelName;
             Fingerprint = source.ModelFingerprint;
-            Sizes = (source.OriginalWidth, source.OriginalHeight, source.ResizedWidth, source.ResizedHeight);
+            Frame = source.Frame;
             Values = values;
             Shapes = shapes;
             Names = names;
@@ -236,7 +228,7 @@ public sealed class ImageEmbeddingCache
 
         private string Fingerprint { get; }
 
-        private (int Ow, int Oh, int Rw, int Rh) Sizes { get; }
+        private ImageFrame Frame { get; }
 
         private float[][] Values { get; }
 
@@ -268,7 +260,7 @@ public sealed class ImageEmbeddingCache
                 tensors[i] = ImageEmbeddingTensor.Trusted(Names[i], Shapes[i], Values[i]);
             }
 
-            return ImageEmbedding.CreateTrusted(ModelName, Fingerprint, Sizes.Ow, Sizes.Oh, Sizes.Rw, Sizes.Rh, tensors);
+            return ImageEmbedding.CreateTrusted(ModelName, Fingerprint, Frame, tensors);
         }
     }
 }

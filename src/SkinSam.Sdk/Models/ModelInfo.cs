@@ -55,4 +55,11 @@ public sealed record ModelInfo
 
     /// <summary>True when the model runs on the CPU because no preferred provider could be used.</summary>
     public bool FellBackToCpu { get; init; }
+
+    /// <summary>
+    /// False when <see cref="ISegmentationModel.Encode"/> reads only the image's size, never its pixels (shape
+    /// baselines): a caller such as the evaluation runner may then read the size from the file header and pass a blank
+    /// image of that size instead of decoding the file. True for every model with an image encoder.
+    /// </summary>
+    public bool ReadsPixels { get; init; } = true;
 }

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the manifest schema, its strict reader (every key checked, every problem listed) and
+// its writer are one idea, the model.json contract, and read best side by side.
 using System.Globalization;
 using System.Text.Json;
 using SkinSam.Sdk.Preprocessing;
@@ -29,7 +31,7 @@ public sealed record ModelManifest
     public PreprocessingProfile Preprocessing { get; init; } = PreprocessingProfile.Sam;
 
     /// <summary>Long side of the encoder frame in pixels (1024 for SAM v1).</summary>
-    public int InputSize { get; init; } = 1024;
+    public int InputSize { get; init; } = Onnx.SamContract.FrameSize;
 
     /// <summary>Logits above this value are foreground (under the medsam profile: probabilities above <c>sigmoid(MaskThreshold)</c>, 0.5 for 0).</summary>
     public float MaskThreshold { get; init; }
@@ -136,7 +138,7 @@ public sealed record ModelManifest
                 Name = reader.String("name", "sam")!,
                 Family = reader.String("family", "sam-v1")!,
                 Preprocessing = reader.Enum("preprocessing", PreprocessingProfile.Sam, ("sam", PreprocessingProfile.Sam), ("medsam", PreprocessingProfile.MedSam)),
-                InputSize = reader.Int("inputSize", 1024),
+                InputSize = reader.Int("inputSize", Onnx.SamContract.FrameSize),
                 MaskThreshold = reader.Float("maskThreshold", 0f),
                 EncoderFile = reader.Child("encoder").String("file", "encoder.onnx")!,
                 EncoderVariant = reader.Child("encoder").NullableEnum("variant", ("image-nchw", Models.EncoderVariant.ImageNchw), ("input-image-hwc", Models.EncoderVariant.InputImageHwc)),
@@ -154,9 +156,9 @@ public sealed record ModelManifest
                 errors.Add($"'family': expected \"sam-v1\"; got \"{manifest.Family}\"");
             }
 
-            if (manifest.InputSize != 1024)
+            if (manifest.InputSize != Onnx.SamContract.FrameSize)
             {
-                errors.Add($"'inputSize': expected 1024 (the SAM v1 frame); got {manifest.InputSize}");
+                errors.Add($"'inputSize': expected {Onnx.SamContract.FrameSize} (the SAM v1 frame); got {manifest.InputSize}");
             }
 
             if (!float.IsFinite(manifest.MaskThreshold))

@@ -84,19 +84,17 @@ internal sealed class MedSamProfile : ModelProfile
     public override EncoderInput Preprocess(ImageBuffer image, EncoderVariant encoder, float[] destination)
     {
         _preprocessor.Preprocess(image, destination.AsSpan(0, FrameLength));
-        return new EncoderInput(FrameShape, FrameLength, SamContract.FrameSize, SamContract.FrameSize);
+        return new EncoderInput(FrameShape, FrameLength, CreateFrame(image.Width, image.Height));
     }
 
     /// <inheritdoc/>
-    public override (int Width, int Height) FrameSize(int width, int height) => (SamContract.FrameSize, SamContract.FrameSize);
-
-    /// <inheritdoc/>
-    public override (double ScaleX, double ScaleY) PromptScale(ImageEmbedding embedding) =>
-        (SamContract.FrameSize / (double)embedding.OriginalWidth, SamContract.FrameSize / (double)embedding.OriginalHeight);
+    /// <remarks>Stretched to the whole square: the prompt scale <c>1024 / original</c> per axis follows from the frame.</remarks>
+    public override ImageFrame CreateFrame(int width, int height) =>
+        new(width, height, SamContract.FrameSize, SamContract.FrameSize, SamContract.FrameSize, SamContract.LowResSide);
 
     /// <inheritdoc/>
     /// <remarks>The graph's <c>masks</c> output is not fetched; the frame size keeps whatever the graph computes for it bounded.</remarks>
-    public override float[] OrigImSize(int width, int height) => [SamContract.FrameSize, SamContract.FrameSize];
+    public override float[] OrigImSize(ImageFrame frame) => [frame.PaddedSide, frame.PaddedSide];
 
     /// <inheritdoc/>
     public override MaskThresholds Thresholds(float maskThreshold, float stabilityOffset) => new(
@@ -105,6 +103,6 @@ internal sealed class MedSamProfile : ModelProfile
         MaskProbabilityUpsampler.ProbabilityOf((double)maskThreshold + stabilityOffset));
 
     /// <inheritdoc/>
-    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, int width, int height, Span<float> destination) =>
-        MaskProbabilityUpsampler.Upsample(lowResolution, width, height, destination);
+    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination) =>
+        MaskProbabilityUpsampler.Upsample(lowResolution, frame.OriginalWidth, frame.OriginalHeight, destination);
 }

@@ -76,22 +76,26 @@ internal abstract class ModelProfile
 
     /// <summary>
     /// Factors from original pixels to the model's frame for prompt coordinates: <c>x * ScaleX</c>, <c>y * ScaleY</c>.
+    /// Both profiles map by <c>resized / original</c> per axis (<see cref="ImageFrame.PromptScaleX"/>); a family
+    /// whose prompts map otherwise overrides this.
     /// </summary>
-    /// <param name="embedding">The embedding the prompt is decoded against.</param>
+    /// <param name="frame">The frame of the embedding the prompt is decoded against.</param>
     /// <returns>The two factors.</returns>
-    public abstract (double ScaleX, double ScaleY) PromptScale(ImageEmbedding embedding);
+    public virtual (double ScaleX, double ScaleY) PromptScale(ImageFrame frame) => (frame.PromptScaleX, frame.PromptScaleY);
 
-    /// <summary>The size of an image of <paramref name="width"/> x <paramref name="height"/> inside the model's frame (what <see cref="Preprocess"/> gives as the frame size).</summary>
+    /// <summary>
+    /// The frame of an image of <paramref name="width"/> x <paramref name="height"/>: the one place the resized size
+    /// is decided (what <see cref="Preprocess"/> writes and what an embedding is checked against).
+    /// </summary>
     /// <param name="width">Original width.</param>
     /// <param name="height">Original height.</param>
-    /// <returns>The frame width and height.</returns>
-    public abstract (int Width, int Height) FrameSize(int width, int height);
+    /// <returns>The frame.</returns>
+    public abstract ImageFrame CreateFrame(int width, int height);
 
-    /// <summary>The <c>orig_im_size</c> input (h, w) for an image of <paramref name="width"/> x <paramref name="height"/>.</summary>
-    /// <param name="width">Original width.</param>
-    /// <param name="height">Original height.</param>
+    /// <summary>The <c>orig_im_size</c> input (h, w) for an image in <paramref name="frame"/>.</summary>
+    /// <param name="frame">The image's frame.</param>
     /// <returns>A new two-element array.</returns>
-    public abstract float[] OrigImSize(int width, int height);
+    public abstract float[] OrigImSize(ImageFrame frame);
 
     /// <summary>
     /// The thresholds on the values <see cref="WriteMaskValues"/> writes: the mask is <c>value &gt; Mask</c>, and
@@ -105,10 +109,9 @@ internal abstract class ModelProfile
     /// <summary>Writes the values the mask is thresholded on, at the original size, for one candidate mask.</summary>
     /// <param name="lowResolution">The candidate's 256 x 256 <c>low_res_masks</c> logits.</param>
     /// <param name="graphMask">The candidate's <c>masks</c> logits at the original size, or empty when not fetched.</param>
-    /// <param name="width">Original width.</param>
-    /// <param name="height">Original height.</param>
-    /// <param name="destination"><c>width * height</c> values.</param>
-    public abstract void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, int width, int height, Span<float> destination);
+    /// <param name="frame">The image's frame: the route from the low-resolution side back to the original size.</param>
+    /// <param name="destination"><c>OriginalWidth * OriginalHeight</c> values.</param>
+    public abstract void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -6,6 +6,8 @@ namespace SkinSam.Sdk.Onnx;
 /// <summary>The SAM v1 ONNX contract (DESIGN 3): names, shapes and types of encoder and decoder, and detection of their variants.</summary>
 internal static class SamContract
 {
+    // The only place the SAM v1 sizes are written as numbers: everything else names these (ImageFrame, the
+    // preprocessors' and upsamplers' public constants, SegmentationPrompt.LowResMaskSize, the manifest's inputSize).
     public const int EmbeddingChannels = 256;
     public const int EmbeddingSide = 64;
     public const int LowResSide = 256;
@@ -41,7 +43,7 @@ internal static class SamContract
         else
         {
             throw new ModelContractException(
-                $"{file}: expected the SAM encoder input '{ImageInput}' float32 [1,3,1024,1024] (normalised NCHW) or '{HwcImageInput}' float32 [H,W,3] (RGB 0..255); " +
+                $"{file}: expected the SAM encoder input '{ImageInput}' float32 [1,3,{FrameSize},{FrameSize}] (normalised NCHW) or '{HwcImageInput}' float32 [H,W,3] (RGB 0..255); " +
                 $"got inputs: {OnnxSignature.DescribeAll(inputs)}.");
         }
 

@@ -42,24 +42,22 @@ internal sealed class SamProfile : ModelProfile
         if (encoder == EncoderVariant.InputImageHwc)
         {
             _preprocessor.PreprocessHwc(image, destination, out int w, out int h);
-            return new EncoderInput([h, w, 3], w * h * 3, w, h);
+            return new EncoderInput([h, w, 3], w * h * 3, CreateFrame(image.Width, image.Height));
         }
 
         _preprocessor.Preprocess(image, destination.AsSpan(0, FrameLength));
-        (int resizedW, int resizedH) = SamPreprocessor.GetResizedSize(image.Width, image.Height, SamContract.FrameSize);
-        return new EncoderInput(FrameShape, FrameLength, resizedW, resizedH);
+        return new EncoderInput(FrameShape, FrameLength, CreateFrame(image.Width, image.Height));
     }
 
     /// <inheritdoc/>
-    public override (double ScaleX, double ScaleY) PromptScale(ImageEmbedding embedding) =>
-        (embedding.ResizedWidth / (double)embedding.OriginalWidth, embedding.ResizedHeight / (double)embedding.OriginalHeight);
+    public override ImageFrame CreateFrame(int width, int height)
+    {
+        (int resizedW, int resizedH) = SamPreprocessor.GetResizedSize(width, height, SamContract.FrameSize);
+        return new ImageFrame(width, height, resizedW, resizedH, SamContract.FrameSize, SamContract.LowResSide);
+    }
 
     /// <inheritdoc/>
-    public override (int Width, int Height) FrameSize(int width, int height) =>
-        SamPreprocessor.GetResizedSize(width, height, SamContract.FrameSize);
-
-    /// <inheritdoc/>
-    public override float[] OrigImSize(int width, int height) => [height, width];
+    public override float[] OrigImSize(ImageFrame frame) => [frame.OriginalHeight, frame.OriginalWidth];
 
     /// <inheritdoc/>
     public override MaskThresholds Thresholds(float maskThreshold, float stabilityOffset)
@@ -69,11 +67,11 @@ internal sealed class SamProfile : ModelProfile
     }
 
     /// <inheritdoc/>
-    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, int width, int height, Span<float> destination)
+    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination)
     {
         if (graphMask.IsEmpty)
         {
-            MaskLogitUpsampler.Upsample(lowResolution, width, height, destination);
+            MaskLogitUpsampler.Upsample(lowResolution, frame.OriginalWidth, frame.OriginalHeight, destination);
         }
         else
         {

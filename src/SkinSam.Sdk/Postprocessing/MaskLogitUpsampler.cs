@@ -24,10 +24,10 @@ namespace SkinSam.Sdk.Postprocessing;
 public static class MaskLogitUpsampler
 {
     /// <summary>Side of SAM's low-resolution mask logits.</summary>
-    public const int LowResolutionSize = 256;
+    public const int LowResolutionSize = Onnx.SamContract.LowResSide;
 
     /// <summary>Side of SAM's square encoder input, the frame of the intermediate upsampling.</summary>
-    public const int InputSize = 1024;
+    public const int InputSize = Onnx.SamContract.FrameSize;
 
     private const int LowResolutionCount = LowResolutionSize * LowResolutionSize;
 
@@ -47,7 +47,7 @@ public static class MaskLogitUpsampler
     public static void Upsample(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, Span<float> destination)
     {
         _ = Validate(lowResolutionLogits, originalWidth, originalHeight, destination.Length);
-        (int resizedWidth, int resizedHeight) = GetResizedSize(originalWidth, originalHeight);
+        (int resizedWidth, int resizedHeight) = Preprocessing.SamPreprocessor.GetResizedSize(originalWidth, originalHeight, InputSize);
 
         int[] xIndex = ArrayPool<int>.Shared.Rent(4 * originalWidth);
         float[] xWeight = ArrayPool<float>.Shared.Rent(4 * originalWidth);
@@ -138,7 +138,7 @@ public static class MaskLogitUpsampler
     public static void UpsampleTwoStep(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, Span<float> destination)
     {
         _ = Validate(lowResolutionLogits, originalWidth, originalHeight, destination.Length);
-        (int resizedWidth, int resizedHeight) = GetResizedSize(originalWidth, originalHeight);
+        (int resizedWidth, int resizedHeight) = Preprocessing.SamPreprocessor.GetResizedSize(originalWidth, originalHeight, InputSize);
         float[] intermediate = ArrayPool<float>.Shared.Rent(InputSize * InputSize);
         try
         {
@@ -151,13 +151,6 @@ public static class MaskLogitUpsampler
         {
             ArrayPool<float>.Shared.Return(intermediate);
         }
-    }
-
-    /// <summary>SAM's resized size, long side 1024: <c>int(dim * (1024 / max(h, w)) + 0.5)</c> in double, like <c>ResizeLongestSide.get_preprocess_shape</c>.</summary>
-    internal static (int Width, int Height) GetResizedSize(int width, int height)
-    {
-        double scale = InputSize * 1.0 / Math.Max(width, height);
-        return ((int)((width * scale) + 0.5), (int)((height * scale) + 0.5));
     }
 
     private static void ResizeCore(ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int sourceStride, Span<float> destination, int destinationWidth, int destinationHeight)

@@ -42,7 +42,7 @@ public static class MaskProbabilityUpsampler
         if (lowResolutionLogits.Length != LowResolutionCount)
         {
             throw new ArgumentException(
-                $"Expected {LowResolutionCount} low-resolution logits (256 x 256); got {lowResolutionLogits.Length}.", nameof(lowResolutionLogits));
+                $"Expected {LowResolutionCount} low-resolution logits ({MaskLogitUpsampler.LowResolutionSize} x {MaskLogitUpsampler.LowResolutionSize}); got {lowResolutionLogits.Length}.", nameof(lowResolutionLogits));
         }
 
         if (lowResolutionLogits.Overlaps(destination))

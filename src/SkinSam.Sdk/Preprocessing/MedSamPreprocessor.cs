@@ -26,7 +26,7 @@ namespace SkinSam.Sdk.Preprocessing;
 public sealed class MedSamPreprocessor
 {
     /// <summary>The encoder input size of MedSAM: 1024.</summary>
-    public const int DefaultTargetSize = 1024;
+    public const int DefaultTargetSize = Onnx.SamContract.FrameSize;
 
     /// <summary>Creates a preprocessor for a square encoder input of <paramref name="targetSize"/> pixels.</summary>
     /// <param name="targetSize">Side of the encoder input, 1 to <see cref="ImageBuffer.MaxDimension"/>; 1024 for MedSAM.</param>
@@ -135,7 +135,7 @@ public sealed class MedSamPreprocessor
 
         // NumPy: (x - min) in uint8, divided in float64 by clip(max - min, 1e-8, None), then float32.
         double range = Math.Max(max - min, 1e-8);
-        Span<float> table = stackalloc float[256];
+        Span<float> table = stackalloc float[byte.MaxValue + 1];
         for (int v = min; v <= max; v++)
         {
             table[v] = (float)((v - min) / range);

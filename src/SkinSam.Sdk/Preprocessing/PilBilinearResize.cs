@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one bit-exact port of Pillow's resampling (coefficients, horizontal and vertical
+// passes, their vector paths); splitting the passes would separate code that must change together.
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;

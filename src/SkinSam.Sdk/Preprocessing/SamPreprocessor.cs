@@ -16,7 +16,7 @@ namespace SkinSam.Sdk.Preprocessing;
 public sealed class SamPreprocessor
 {
     /// <summary>The encoder input size of every SAM v1 model: 1024.</summary>
-    public const int DefaultTargetSize = 1024;
+    public const int DefaultTargetSize = Onnx.SamContract.FrameSize;
 
     /// <summary>Creates a preprocessor for a square encoder input of <paramref name="targetSize"/> pixels.</summary>
     /// <param name="targetSize">Side of the encoder input, 1 to <see cref="ImageBuffer.MaxDimension"/>; 1024 for SAM v1.</param>

@@ -10,7 +10,7 @@ namespace SkinSam.Sdk.Prompts;
 public sealed record SegmentationPrompt
 {
     /// <summary>Side of the low-resolution mask SAM decoders take and return.</summary>
-    public const int LowResMaskSize = 256;
+    public const int LowResMaskSize = Onnx.SamContract.LowResSide;
 
     /// <summary>
     /// The most points one prompt may hold: 1,024. SAM's prompt encoder was trained with up to a few dozen clicks and

@@ -1,4 +1,5 @@
 using SkinSam.Sdk.Imaging;
+using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Prompts;
 
 namespace SkinSam.Sdk.Reliability.Tests.Adversarial;

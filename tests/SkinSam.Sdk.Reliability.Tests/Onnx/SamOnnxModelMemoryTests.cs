@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace SkinSam.Sdk.Reliability.Tests.Onnx;
 
 /// <summary>
-/// The memory tests measure the whole process (RSS) and the model's static pool counter, so nothing else may run
+/// The memory tests measure the whole process (RSS) and the model's tracking pool, so nothing else may run
 /// beside them: xunit runs this collection alone, after the parallel ones. (Run in parallel with the concurrency
 /// tests, an earlier version saw +880 MB of RSS that belonged to those tests.)
 /// </summary>
@@ -55,14 +55,15 @@ public sealed partial class SamOnnxModelMemoryTests(ITestOutputHelper output)
 
     private void RunLoop(string fixture, int warmupEncodes, int encodes, int decodesPerEncode, int sampleEveryEncodes)
     {
-        using SamOnnxModel model = SamOnnxModel.Load(ReliabilityFixtures.Model(fixture));
+        var pool = new TensorBufferPool(tracking: true);
+        using SamOnnxModel model = SamOnnxModel.Load(ReliabilityFixtures.Model(fixture), null, pool);
         ImageBuffer image = ReliabilityFixtures.SyntheticImage(48, 36, 8);
         var options = new DecodeOptions { MultimaskOutput = true, ReturnLogits = true };
-        long poolAtStart = PoolAccounting.Outstanding;
+        long poolAtStart = pool.Outstanding;
 
         var clock = Stopwatch.StartNew();
         Run(model, image, options, warmupEncodes, decodesPerEncode);
-        Assert.Equal(poolAtStart, PoolAccounting.Outstanding);
+        Assert.Equal(poolAtStart, pool.Outstanding);
         Sample baseline = Measure();
         output.WriteLine($"{fixture}: warm-up {warmupEncodes} encodes + {warmupEncodes * decodesPerEncode} decodes in {clock.Elapsed.TotalSeconds:F1} s; {baseline}");
 
@@ -73,7 +74,7 @@ public sealed partial class SamOnnxModelMemoryTests(ITestOutputHelper output)
         {
             int block = Math.Min(sampleEveryEncodes, encodes - done);
             decodes += Run(model, image, options, block, decodesPerEncode);
-            Assert.Equal(poolAtStart, PoolAccounting.Outstanding);
+            Assert.Equal(poolAtStart, pool.Outstanding);
             Sample s = Measure();
             samples.Add(s);
             output.WriteLine($"  after {done + block} encodes, {decodes} decodes: {s}");
@@ -83,10 +84,10 @@ public sealed partial class SamOnnxModelMemoryTests(ITestOutputHelper output)
 
         // An embedding holds one pooled buffer until it is disposed, and gives it back then (twice is harmless).
         ImageEmbedding kept = model.Encode(image);
-        long poolWhileKept = PoolAccounting.Outstanding;
+        long poolWhileKept = pool.Outstanding;
         kept.Dispose();
         kept.Dispose();
-        long poolAfterDispose = PoolAccounting.Outstanding;
+        long poolAfterDispose = pool.Outstanding;
 
         Sample last = samples[^1];
         long worstNative = samples.Max(s => s.Native);

@@ -1,3 +1,4 @@
+using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Onnx;
 using SkinSam.Sdk.Preprocessing;
@@ -42,10 +43,33 @@ public sealed class ModelProfileTests
     }
 
     [Fact]
+    public void CreateFrame_SamKeepsTheAspectRatio_MedSamStretchesToTheSquare()
+    {
+        ImageFrame sam = SamProfile.Instance.CreateFrame(600, 450);
+        ImageFrame medSam = MedSamProfile.Instance.CreateFrame(600, 450);
+
+        Assert.Equal(new ImageFrame(600, 450, 1024, 768, 1024, 256), sam);
+        Assert.Equal(new ImageFrame(600, 450, 1024, 1024, 1024, 256), medSam);
+        Assert.Equal((1024 / 600.0, 1024 / 450.0), MedSamProfile.Instance.PromptScale(medSam));
+        Assert.Equal(768 / 450.0, SamProfile.Instance.PromptScale(sam).ScaleY);
+    }
+
+    [Fact]
+    public void Encode_EmbeddingHoldsTheProfileFrame()
+    {
+        using SamOnnxModel model = SamOnnxModel.Load(Fixtures.Model("sam-tiny"));
+        ImageBuffer image = Fixtures.LoadRgb(Fixtures.Images.First());
+        using ImageEmbedding embedding = model.Encode(image);
+
+        Assert.Equal(SamProfile.Instance.CreateFrame(image.Width, image.Height), embedding.Frame);
+        Assert.Equal(embedding.Frame.ResizedWidth, embedding.ResizedWidth);
+    }
+
+    [Fact]
     public void OrigImSize_SamFeedsTheImageSize_MedSamTheFrame()
     {
-        Assert.Equal([150f, 200f], SamProfile.Instance.OrigImSize(200, 150));
-        Assert.Equal([1024f, 1024f], MedSamProfile.Instance.OrigImSize(200, 150));
+        Assert.Equal([150f, 200f], SamProfile.Instance.OrigImSize(SamProfile.Instance.CreateFrame(200, 150)));
+        Assert.Equal([1024f, 1024f], MedSamProfile.Instance.OrigImSize(SamProfile.Instance.CreateFrame(200, 150)));
     }
 
     [Fact]

@@ -65,23 +65,24 @@ public sealed class SamOnnxModelBehaviourTests : IDisposable
         Assert.Equal(two.Mask.Data.ToArray(), one.Mask.Data.ToArray());
     }
 
+    // The library's calls are synchronous; an application offloads them as the interface documents.
     [Fact]
-    public async Task AsyncForms_MatchSyncForms()
+    public async Task OffloadedCalls_MatchSyncForms()
     {
         SegmentationPrompt prompt = SegmentationPrompt.FromPoint(107, 74);
-        using ImageEmbedding e = await _model.EncodeAsync(_image);
-        SegmentationResult a = await _model.DecodeAsync(e, prompt);
-        SegmentationResult b = await _model.SegmentAsync(_image, prompt);
+        using ImageEmbedding e = await Task.Run(() => _model.Encode(_image));
+        SegmentationResult a = await Task.Run(() => _model.Decode(e, prompt));
+        SegmentationResult b = await Task.Run(() => _model.Segment(_image, prompt));
         Assert.Equal(a.Mask.Data.ToArray(), b.Mask.Data.ToArray());
         Assert.Equal(a.PredictedIou, b.PredictedIou);
     }
 
     [Fact]
-    public async Task EncodeAsync_CancelledToken_ThrowsOperationCanceled()
+    public async Task Encode_OffloadedWithCancelledToken_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _model.EncodeAsync(_image, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => _model.Encode(_image, cts.Token), cts.Token));
         Assert.ThrowsAny<OperationCanceledException>(() => _model.Encode(_image, cts.Token));
     }
 
