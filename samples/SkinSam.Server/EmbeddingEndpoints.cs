@@ -48,7 +48,7 @@ internal static class EmbeddingEndpoints
             string id = ImageEmbeddingCache.ComputeImageKey(image);
             if (store.Find(id) is null)
             {
-                ImageEmbedding embedding = await store.Cache.GetOrEncodeAsync(model, image, cancel).ConfigureAwait(false);
+                ImageEmbedding embedding = await Task.Run(() => store.Cache.GetOrEncode(model, image, cancel), cancel).ConfigureAwait(false);
                 store.Add(id, embedding);
             }
 
