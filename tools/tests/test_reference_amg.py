@@ -67,5 +67,6 @@ def test_grid8_golden_on_the_real_image_is_current():
     assert len(records) == len(doc["masks"]) > 0
     for r, g in zip(records, doc["masks"]):
         assert goldens.coco_counts(r["mask"]) == g["segmentation"]["counts"]
-        assert r["predicted_iou"] == g["predicted_iou"]
+        # PyTorch's last bits follow the BLAS it is linked against (reference BLAS or OpenBLAS)
+        assert abs(r["predicted_iou"] - g["predicted_iou"]) <= 1e-5
         assert r["bbox"] == g["bbox"]
