@@ -293,14 +293,6 @@ internal static class EvaluateCommand
                 output.Error.WriteLine($"cancelled; rerun the same command to resume from {Path.Combine(s.Output, RecordsFile.FileName)}");
                 return ExitCodes.Cancelled;
             }
-            catch (DatasetException ex) when (ex.Problem == DatasetProblem.MissingMask && ex.FilePath is not null)
-            {
-                // The readers pair images with masks while the data set is listed, before any sample runs.
-                output.Fail(CliApplication.OneLine(ex));
-                output.Error.WriteLine("the run stopped while listing the data set: a missing mask is found before any sample runs, so --skip-invalid cannot skip it; add the mask, or leave the image out with --ids FILE.");
-                output.Error.WriteLine($"records so far are kept in {Path.Combine(s.Output, RecordsFile.FileName)}; rerun to resume.");
-                return ExitCodes.PartialFailure;
-            }
             catch (DatasetException ex) when (!s.SkipInvalid && ex.FilePath is not null)
             {
                 output.Fail(CliApplication.OneLine(ex));

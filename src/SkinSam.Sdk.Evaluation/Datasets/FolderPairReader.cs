@@ -97,7 +97,7 @@ public sealed class FolderPairReader : IDatasetReader
                 return File.Exists(mask) ? mask : null;
             },
             id => types.GetValueOrDefault(id),
-            id => $"'{MaskFileName(id)}' in {MaskFolder}");
+            id => Path.Combine(MaskFolder, MaskFileName(id)));
     }
 
     private string MaskFileName(string id) => MaskPattern.Replace("{id}", id, StringComparison.Ordinal);

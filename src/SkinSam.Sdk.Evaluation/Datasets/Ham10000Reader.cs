@@ -85,7 +85,7 @@ public sealed class Ham10000Reader : IDatasetReader
             images,
             id => masks.GetValueOrDefault(id),
             id => lesionTypes.GetValueOrDefault(id),
-            id => $"'{id}_segmentation.png' in {maskFolder}");
+            id => Path.Combine(maskFolder, id + "_segmentation.png"));
     }
 
     private static Dictionary<string, string> ReadLesionTypes(string metadataPath)

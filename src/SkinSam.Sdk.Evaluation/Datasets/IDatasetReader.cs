@@ -14,9 +14,12 @@ public interface IDatasetReader
 
     /// <summary>
     /// The samples, sorted by <see cref="DatasetSample.Id"/> (ordinal), produced lazily: files are listed up front,
-    /// each sample's mask is looked for when the sample is produced. No pixel is read.
+    /// each sample's mask is looked for when the sample is produced. No pixel is read. An image whose mask is missing
+    /// is still listed, with the mask path it should have: loading that mask then fails with
+    /// <see cref="DatasetProblem.MissingMask"/>, so an evaluation stops at that sample or, with
+    /// <c>EvaluationOptions.SkipInvalid</c>, records it as skipped and goes on.
     /// </summary>
     /// <returns>The samples.</returns>
-    /// <exception cref="DatasetException">A folder or metadata file is missing or malformed, or an image has no mask.</exception>
+    /// <exception cref="DatasetException">A folder or metadata file is missing or malformed.</exception>
     IEnumerable<DatasetSample> ReadSamples();
 }

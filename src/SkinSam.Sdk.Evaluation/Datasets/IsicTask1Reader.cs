@@ -81,7 +81,7 @@ public sealed partial class IsicTask1Reader : IDatasetReader
             images,
             id => masks.GetValueOrDefault(id),
             id => lesionTypes.GetValueOrDefault(id),
-            id => $"'{id}_segmentation.png' in {string.Join(" or ", truthFolders)}");
+            id => Path.Combine(truthFolders[0], id + "_segmentation.png"));
     }
 
     [GeneratedRegex(@"^ISIC_\d+$", RegexOptions.CultureInvariant)]

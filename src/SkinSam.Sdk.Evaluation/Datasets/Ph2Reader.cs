@@ -74,11 +74,11 @@ public sealed partial class Ph2Reader : IDatasetReader
                 images,
                 id =>
                 {
-                    string mask = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(images[id])!)!, id + "_lesion", id + "_lesion.bmp");
+                    string mask = CaseMaskPath(images[id], id);
                     return File.Exists(mask) ? mask : null;
                 },
                 id => diagnoses.GetValueOrDefault(id),
-                id => $"'{id}_lesion/{id}_lesion.bmp' in the case folder");
+                id => CaseMaskPath(images[id], id));
         }
 
         // A flat folder: IMDnnn.<ext> images, IMDnnn_lesion.<ext> masks.
@@ -108,8 +108,12 @@ public sealed partial class Ph2Reader : IDatasetReader
             images,
             id => masks.GetValueOrDefault(id),
             id => diagnoses.GetValueOrDefault(id),
-            id => $"'{id}_lesion.bmp' (or another image format) in {imagesRoot}");
+            id => Path.Combine(imagesRoot, id + "_lesion.bmp"));
     }
+
+    /// <summary>The lesion mask of a case folder: <c>IMDnnn/IMDnnn_lesion/IMDnnn_lesion.bmp</c>, next to the image's folder.</summary>
+    private static string CaseMaskPath(string imagePath, string id) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(imagePath)!)!, id + "_lesion", id + "_lesion.bmp");
 
     /// <summary>Reads the clinical diagnosis per case from a PH2 table in any of its forms (see the remarks of <see cref="Ph2Reader"/>).</summary>
     /// <param name="path">The <c>.txt</c>, <c>.csv</c>, <c>.tsv</c> or <c>.xlsx</c> file.</param>

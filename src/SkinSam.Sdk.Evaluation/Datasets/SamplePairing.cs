@@ -27,22 +27,20 @@ internal static class SamplePairing
         }
     }
 
-    /// <summary>Yields samples in id order; a missing mask stops the enumeration with the image named.</summary>
+    /// <summary>
+    /// Yields samples in id order. A sample whose mask is missing is listed with the mask path it should have, so the
+    /// run reaches it: loading that mask fails with <see cref="DatasetProblem.MissingMask"/> naming the file, which stops
+    /// the run at that sample, or, with <c>SkipInvalid</c>, records it in <c>skipped.jsonl</c> and the report and goes on.
+    /// </summary>
     public static IEnumerable<DatasetSample> Pair(
         SortedDictionary<string, string> images,
         Func<string, string?> findMask,
         Func<string, string?> lesionType,
-        Func<string, string> describeExpectedMask)
+        Func<string, string> expectedMaskPath)
     {
         foreach ((string id, string imagePath) in images)
         {
-            string? mask = findMask(id);
-            if (mask is null)
-            {
-                throw new DatasetException(DatasetProblem.MissingMask, imagePath, $"expected a ground-truth mask {describeExpectedMask(id)}; got no such file.");
-            }
-
-            yield return new DatasetSample(id, imagePath, mask, lesionType(id));
+            yield return new DatasetSample(id, imagePath, findMask(id) ?? expectedMaskPath(id), lesionType(id));
         }
     }
 }

@@ -38,16 +38,41 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Evaluate_MissingMaskWithSkipInvalid_ExitsOneSayingWhyItCannotBeSkipped()
+    public async Task Evaluate_MissingMaskWithSkipInvalid_ExitsZeroListingTheSampleWithItsReason()
+    {
+        string data = WriteHam10000WithOneWrongSizeMask();
+        string mask = Path.Combine(data, "masks", "ISIC_0000001_segmentation.png");
+        File.Delete(mask);
+        string outDir = Path.Combine(_work, "out");
+
+        CliRun run = await CliRun.RunAsync("evaluate", "--data", data, "--baseline", "box", "--prompt", "box", "--skip-invalid", "--no-plots", "--out", outDir);
+
+        run.AssertExit(0, "missing mask, skip invalid");
+        Assert.Contains("2 images", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 skipped", run.Stdout, StringComparison.Ordinal);
+        string[] skipped = await File.ReadAllLinesAsync(Path.Combine(outDir, "skipped.jsonl"));
+        string missing = Assert.Single(skipped, l => l.Contains("\"image_id\":\"ISIC_0000001\"", StringComparison.Ordinal));
+        Assert.Contains("\"problem\":\"MissingMask\"", missing, StringComparison.Ordinal);
+        Assert.Contains("ISIC_0000001_segmentation.png", missing, StringComparison.Ordinal);
+        Assert.Contains("no such file", missing, StringComparison.Ordinal);
+        string report = await File.ReadAllTextAsync(Path.Combine(outDir, "report.md"));
+        Assert.Contains("| ISIC_0000001 | MissingMask |", report, StringComparison.Ordinal);
+        Assert.Contains("| ISIC_0000002 | SizeMismatch |", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_MissingMaskWithoutSkipInvalid_ExitsOneNamingTheMaskAndSayingHowToSkip()
     {
         string data = WriteHam10000WithOneWrongSizeMask();
         File.Delete(Path.Combine(data, "masks", "ISIC_0000001_segmentation.png"));
 
-        CliRun run = await CliRun.RunAsync("evaluate", "--data", data, "--baseline", "box", "--prompt", "box", "--skip-invalid", "--no-plots", "--out", Path.Combine(_work, "out"));
+        CliRun run = await CliRun.RunAsync("evaluate", "--data", data, "--baseline", "box", "--prompt", "box", "--parallel", "1", "--no-plots", "--out", Path.Combine(_work, "out"));
 
         run.AssertExit(1, "missing mask");
-        Assert.Contains("ISIC_0000001", run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("--ids", run.Stderr, StringComparison.Ordinal);
+        string error = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains("ISIC_0000001_segmentation.png", error, StringComparison.Ordinal);
+        Assert.Contains("no such file", error, StringComparison.Ordinal);
+        Assert.Contains("--skip-invalid", run.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Four real images in the HAM10000 flat layout; the mask of ISIC_0000002 is 10 px too narrow.</summary>

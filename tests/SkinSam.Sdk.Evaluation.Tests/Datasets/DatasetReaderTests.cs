@@ -38,16 +38,19 @@ public sealed class DatasetReaderTests
     }
 
     [Fact]
-    public void Ham10000Reader_MissingMask_ThrowsNamingTheImage()
+    public void Ham10000Reader_MissingMask_ListsTheSampleWithItsExpectedMaskPath()
     {
         using var temp = new TempFolder();
         string[] ids = FakeDatasets.WriteHam10000Flat(temp.Path, 3);
-        File.Delete(Path.Combine(temp.Path, "masks", ids[1] + "_segmentation.png"));
+        string mask = Path.Combine(temp.Path, "masks", ids[1] + "_segmentation.png");
+        File.Delete(mask);
 
-        var ex = Assert.Throws<DatasetException>(() => new Ham10000Reader(temp.Path).ReadSamples().ToList());
+        List<DatasetSample> samples = [.. new Ham10000Reader(temp.Path).ReadSamples()];
 
+        Assert.Equal(ids, samples.Select(s => s.Id));
+        Assert.Equal(mask, samples[1].MaskPath);
+        var ex = Assert.Throws<DatasetException>(() => GroundTruthFile.Load(samples[1].MaskPath));
         Assert.Equal(DatasetProblem.MissingMask, ex.Problem);
-        Assert.Contains(ids[1] + ".jpg", ex.Message, StringComparison.Ordinal);
         Assert.Contains(ids[1] + "_segmentation.png", ex.Message, StringComparison.Ordinal);
     }
 
@@ -150,15 +153,15 @@ public sealed class DatasetReaderTests
     }
 
     [Fact]
-    public void Ph2Reader_MissingLesionMask_ThrowsMissingMask()
+    public void Ph2Reader_MissingLesionMask_ListsTheCaseWithItsExpectedMaskPath()
     {
         using var temp = new TempFolder();
         FakeDatasets.WriteImage(Path.Combine(temp.Path, "IMD002", "IMD002_Dermoscopic_Image", "IMD002.bmp"));
 
-        var ex = Assert.Throws<DatasetException>(() => new Ph2Reader(temp.Path).ReadSamples().ToList());
+        DatasetSample sample = Assert.Single(new Ph2Reader(temp.Path).ReadSamples());
 
-        Assert.Equal(DatasetProblem.MissingMask, ex.Problem);
-        Assert.Contains("IMD002.bmp", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(temp.Path, "IMD002", "IMD002_lesion", "IMD002_lesion.bmp"), sample.MaskPath);
+        Assert.False(File.Exists(sample.MaskPath));
     }
 
     [Fact]

@@ -63,15 +63,16 @@ public sealed class IsicTask1ReaderSampleTests
     }
 
     [Fact]
-    public void ReadSamples_OneFolderMissingAMask_ThrowsMissingMaskNamingTheImage()
+    public void ReadSamples_OneFolderMissingAMask_ListsTheImageWithItsExpectedMaskPath()
     {
         using var temp = new TempFolder();
         SampleData.CopyTree("isic-one-folder", temp.Path, "ISIC_0029915_segmentation.png");
 
-        var ex = Assert.Throws<DatasetException>(() => new IsicTask1Reader(temp.Path).ReadSamples().ToList());
+        DatasetSample sample = Assert.Single(new IsicTask1Reader(temp.Path).ReadSamples(), s => s.Id == "ISIC_0029915");
 
-        Assert.Equal(DatasetProblem.MissingMask, ex.Problem);
-        Assert.Contains("ISIC_0029915.jpg", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("ISIC_0029915.jpg", sample.ImagePath, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(temp.Path, "ISIC_0029915_segmentation.png"), sample.MaskPath);
+        Assert.False(File.Exists(sample.MaskPath));
     }
 
     [Fact]

@@ -73,17 +73,18 @@ public sealed class Ph2ReaderSampleTests
     }
 
     [Fact]
-    public void ReadSamples_FlatFolderMissingALesionMask_ThrowsMissingMaskNamingTheImage()
+    public void ReadSamples_FlatFolderMissingALesionMask_ListsTheCaseWithItsExpectedMaskPath()
     {
         using var temp = new TempFolder();
         SampleData.CopyImages("ph2-flat", temp.Path);
         File.Delete(Path.Combine(temp.Path, "IMD003_lesion.bmp"));
 
-        var ex = Assert.Throws<DatasetException>(() => new Ph2Reader(temp.Path).ReadSamples().ToList());
+        DatasetSample sample = Assert.Single(new Ph2Reader(temp.Path).ReadSamples(), s => s.Id == "IMD003");
 
+        Assert.EndsWith("IMD003.bmp", sample.ImagePath, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(temp.Path, "IMD003_lesion.bmp"), sample.MaskPath);
+        var ex = Assert.Throws<DatasetException>(() => GroundTruthFile.Load(sample.MaskPath));
         Assert.Equal(DatasetProblem.MissingMask, ex.Problem);
-        Assert.Contains("IMD003.bmp", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("IMD003_lesion.bmp", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

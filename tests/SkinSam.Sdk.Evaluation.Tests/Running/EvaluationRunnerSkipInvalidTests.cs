@@ -73,6 +73,53 @@ public sealed class EvaluationRunnerSkipInvalidTests
     }
 
     [Fact]
+    public async Task RunAsync_SkipInvalidWithAMissingMaskFile_RecordsItAsMissingMaskAndEvaluatesTheRest()
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("data");
+        string[] ids = FakeDatasets.WriteHam10000Flat(data, 4);
+        string mask = Path.Combine(data, "masks", ids[2] + "_segmentation.png");
+        File.Delete(mask);
+        string output = Path.Combine(temp.Path, "out");
+        using var model = new ShapeBaselineModel(BaselineShape.Box);
+
+        EvaluationRun run = await new EvaluationRunner(model, new Ham10000Reader(data), Options(skipInvalid: true)).RunAsync(output);
+
+        Assert.Equal([ids[0], ids[1], ids[3]], run.Records.Select(r => r.ImageId));
+        SkippedSample skipped = Assert.Single(run.Skipped);
+        Assert.Equal(ids[2], skipped.ImageId);
+        Assert.Equal(nameof(DatasetProblem.MissingMask), skipped.Problem);
+        Assert.Equal(mask, skipped.MaskPath);
+        Assert.Contains(mask, skipped.Reason, StringComparison.Ordinal);
+        Assert.Contains("got no such file", skipped.Reason, StringComparison.Ordinal);
+        Assert.Equal(run.Skipped, SkippedSamplesFile.Read(output));
+        Assert.Contains($"| {ids[2]} | MissingMask |", await File.ReadAllTextAsync(Path.Combine(output, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingMaskFileWithoutSkipInvalid_StopsAtThatSampleKeepingEarlierRecords()
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("data");
+        string[] ids = FakeDatasets.WriteHam10000Flat(data, 4);
+        string mask = Path.Combine(data, "masks", ids[2] + "_segmentation.png");
+        File.Delete(mask);
+        string output = Path.Combine(temp.Path, "out");
+        var options = Options(skipInvalid: false);
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() =>
+            new EvaluationRunner(new ShapeBaselineModel(BaselineShape.Box), new Ham10000Reader(data), new EvaluationOptions
+            {
+                Prompt = options.Prompt, MaxDegreeOfParallelism = 1, WritePlots = false, Bootstrap = options.Bootstrap,
+            }).RunAsync(output));
+
+        Assert.Equal(DatasetProblem.MissingMask, ex.Problem);
+        Assert.Equal(mask, ex.FilePath);
+        Assert.Equal([ids[0], ids[1]], RecordsFile.Read(Path.Combine(output, RecordsFile.FileName)).Select(r => r.ImageId));
+        Assert.False(File.Exists(Path.Combine(output, SkippedSamplesFile.FileName)));
+    }
+
+    [Fact]
     public async Task RunAsync_SkipInvalidThenFixedAndRerun_SkippedSamplesAreEvaluatedAndTheListIsRemoved()
     {
         using var temp = new TempFolder();
