@@ -41,7 +41,7 @@ internal static class MaskResponses
                     [r.BoundingBox.X, r.BoundingBox.Y, r.BoundingBox.Width, r.BoundingBox.Height]))]));
         }
 
-        BinaryMask mask = results.Count == 1 ? results[0].Mask : Union(results);
+        BinaryMask mask = results.Count == 1 ? results[0].Mask : BinaryMask.Union([.. results.Select(r => r.Mask)]);
         context.Response.Headers["X-Predicted-Iou"] = string.Join(",", results.Select(r => r.PredictedIou.ToString("F4", CultureInfo.InvariantCulture)));
         context.Response.Headers["X-Mask-Area"] = mask.Area.ToString(CultureInfo.InvariantCulture);
         if (embeddingId is not null)
@@ -50,22 +50,6 @@ internal static class MaskResponses
         }
 
         return Results.Stream(body => MaskImage.WritePngAsync(mask, body, context.RequestAborted), "image/png");
-    }
-
-    private static BinaryMask Union(IReadOnlyList<SegmentationResult> results)
-    {
-        var union = new BinaryMask(results[0].Mask.Width, results[0].Mask.Height);
-        Span<byte> target = union.Data;
-        foreach (SegmentationResult r in results)
-        {
-            ReadOnlySpan<byte> source = r.Mask.Data;
-            for (int i = 0; i < target.Length; i++)
-            {
-                target[i] |= source[i];
-            }
-        }
-
-        return union;
     }
 }
 

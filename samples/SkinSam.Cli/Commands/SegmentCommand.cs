@@ -314,7 +314,7 @@ internal static class SegmentCommand
             MaskImage.SavePng(results[i].Mask, maskFiles[i]);
         }
 
-        MaskImage.SaveOverlay(image, count == 1 ? results[0].Mask : Union(results), overlayFile);
+        MaskImage.SaveOverlay(image, count == 1 ? results[0].Mask : BinaryMask.Union([.. results.Select(r => r.Mask)]), overlayFile);
         object summary = count == 1
             ? Summary(model, job.Image, image, job.Prompts[0], results[0], encodeTime)
             : new
@@ -366,22 +366,6 @@ internal static class SegmentCommand
         points = prompt.Points.Select(p => new { x = p.X, y = p.Y, label = (int)p.Label }).ToArray(),
         none = prompt.IsEmpty,
     };
-
-    private static BinaryMask Union(SegmentationResult[] results)
-    {
-        var union = new BinaryMask(results[0].Mask.Width, results[0].Mask.Height);
-        Span<byte> target = union.Data;
-        foreach (SegmentationResult r in results)
-        {
-            ReadOnlySpan<byte> source = r.Mask.Data;
-            for (int i = 0; i < target.Length; i++)
-            {
-                target[i] |= source[i];
-            }
-        }
-
-        return union;
-    }
 
     /// <summary>One image on its way through the stages; each stage fills in what the next needs.</summary>
     private sealed class Work(SegmentJob job, string stem)

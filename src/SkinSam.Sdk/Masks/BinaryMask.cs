@@ -118,6 +118,33 @@ public sealed class BinaryMask
     /// <returns>The new mask.</returns>
     public BinaryMask KeepLargestComponent(Connectivity connectivity = ConnectedComponents.DefaultConnectivity) => ConnectedComponents.KeepLargest(this, connectivity);
 
+    /// <summary>The union of several masks of one size: a pixel is foreground where any of them is (several lesions of one image in one mask).</summary>
+    /// <param name="masks">At least one mask; all of the same width and height.</param>
+    /// <returns>A new mask.</returns>
+    /// <exception cref="ArgumentException">No masks, a null mask, or masks of different sizes.</exception>
+    public static BinaryMask Union(IReadOnlyList<BinaryMask> masks)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        if (masks.Count == 0 || masks[0] is null)
+        {
+            throw new ArgumentException($"Expected at least one mask; got {(masks.Count == 0 ? "none" : "null at index 0")}.", nameof(masks));
+        }
+
+        var union = new BinaryMask(masks[0].Width, masks[0].Height);
+        for (int i = 0; i < masks.Count; i++)
+        {
+            BinaryMask m = masks[i] ?? throw new ArgumentException($"Expected a mask at index {i}; got null.", nameof(masks));
+            if (m.Width != union.Width || m.Height != union.Height)
+            {
+                throw new ArgumentException($"Expected every mask to be {union.Width}x{union.Height}; got {m.Width}x{m.Height} at index {i}.", nameof(masks));
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.BitwiseOr<byte>(union._data, m._data, union._data);
+        }
+
+        return union;
+    }
+
     /// <summary>The mask in COCO run-length encoding.</summary>
     /// <returns>The encoding.</returns>
     public CocoRle ToCocoRle() => CocoRle.Encode(this);

@@ -54,4 +54,25 @@ public sealed class MaskOperationPropertyTests
     [Property(Arbitrary = [typeof(MaskArbitraries)], MaxTest = 200)]
     public bool KeepLargestComponent_EightConnected_IsAtLeastFourConnected(BinaryMask mask) =>
         mask.KeepLargestComponent(Connectivity.Eight).Area >= mask.KeepLargestComponent(Connectivity.Four).Area;
+    [Property(Arbitrary = [typeof(MaskArbitraries)], MaxTest = 300)]
+    public bool Union_AnyMaskWithItsComplement_IsEverythingAndWithItselfIsItself(BinaryMask mask)
+    {
+        var complement = new BinaryMask(mask.Width, mask.Height);
+        for (int i = 0; i < mask.Data.Length; i++)
+        {
+            complement.Data[i] = (byte)(1 - mask.Data[i]);
+        }
+
+        BinaryMask all = BinaryMask.Union([mask, complement]);
+        BinaryMask same = BinaryMask.Union([mask, mask]);
+        return all.Area == mask.Width * mask.Height && same.Data.SequenceEqual(mask.Data) && !ReferenceEquals(same, mask);
+    }
+
+    [Fact]
+    public void Union_NoMasksNullOrDifferentSizes_ThrowsArgumentExceptionNamingWhat()
+    {
+        Assert.Contains("got none", Assert.Throws<ArgumentException>(() => BinaryMask.Union([])).Message, StringComparison.Ordinal);
+        Assert.Contains("index 1", Assert.Throws<ArgumentException>(() => BinaryMask.Union([new BinaryMask(2, 2), null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("got 3x2 at index 1", Assert.Throws<ArgumentException>(() => BinaryMask.Union([new BinaryMask(2, 2), new BinaryMask(3, 2)])).Message, StringComparison.Ordinal);
+    }
 }
