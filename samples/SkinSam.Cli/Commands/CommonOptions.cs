@@ -56,6 +56,10 @@ internal sealed class CommonOptions
         Providers = ParseProviders(result.GetValue(Provider) ?? "cpu"),
         AllowCpuFallback = !result.GetValue(NoFallback),
         IntraOpThreads = result.GetValue(Threads),
+
+        // segment and evaluate decode files and write outputs on other threads while the model runs: ONNX Runtime's
+        // threads must not spin on the cores that work needs (docs/benchmarks.md, "CLI throughput").
+        AllowThreadSpinning = false,
     };
 
     private static IReadOnlyList<ExecutionProvider> ParseProviders(string text)

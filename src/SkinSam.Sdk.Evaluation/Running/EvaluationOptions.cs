@@ -16,6 +16,17 @@ public sealed class EvaluationOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// For a model that reads pixels: overlap reading and decoding the next sample, the model on this one (up to
+    /// <see cref="MaxDegreeOfParallelism"/> samples at once) and the metrics and writes of the previous one. The records
+    /// are written in id order with the same content as a plain loop over the samples (only their timing differs), and
+    /// an unusable sample stops or is skipped exactly where the plain loop would. Default: true. False runs the samples
+    /// through a parallel loop instead, whose records land in the order the samples finish (the same order when
+    /// <see cref="MaxDegreeOfParallelism"/> is 1). Baselines (which read only file headers and masks) always take the
+    /// parallel loop.
+    /// </summary>
+    public bool Pipelined { get; init; } = true;
+
     /// <summary>The shard of the data set this run covers. Default: all of it.</summary>
     public Shard Shard { get; init; } = Shard.All;
 

@@ -13,8 +13,9 @@ namespace SkinSam.Sdk.Evaluation.Running;
 
 /// <summary>
 /// Evaluates a model on a data set with a prompt strategy: per-image records appended to <c>OUT/records.jsonl</c>, then
-/// <c>report.md</c>, <c>report.csv</c>, <c>report.json</c> and <c>plots/</c>. Runs images in parallel up to
-/// <see cref="EvaluationOptions.MaxDegreeOfParallelism"/>; a rerun into the same folder skips the ids already recorded.
+/// <c>report.md</c>, <c>report.csv</c>, <c>report.json</c> and <c>plots/</c>. For a model it overlaps reading, the model (up to
+/// <see cref="EvaluationOptions.MaxDegreeOfParallelism"/> images at once) and writing, records in id order
+/// (<see cref="EvaluationOptions.Pipelined"/>); a rerun into the same folder skips the ids already recorded.
 /// </summary>
 /// <remarks>
 /// Every model is treated alike. For a model whose <see cref="ModelInfo.ReadsPixels"/> is false (a <see cref="ShapeBaselineModel"/>) the image's pixels are never decoded: its size is read from the file header
@@ -116,34 +117,60 @@ public sealed class EvaluationRunner
         var skipped = new System.Collections.Concurrent.ConcurrentDictionary<string, SkippedSample>(StringComparer.Ordinal);
         using (var appender = new RecordAppender(recordsPath))
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(todo, parallel, (sample, ct) =>
+            // Both loops hand every outcome to Complete; they differ only in what overlaps.
+            void Complete(SampleWork work)
             {
-                EvaluationRecord record;
-                try
+                if (work.Error is DatasetException ex && _options.SkipInvalid)
                 {
-                    record = EvaluateOne(sample, outputFolder, ct);
-                }
-                catch (DatasetException ex) when (_options.SkipInvalid)
-                {
-                    skipped[sample.Id] = new SkippedSample
+                    skipped[work.Sample.Id] = new SkippedSample
                     {
-                        ImageId = sample.Id,
+                        ImageId = work.Sample.Id,
                         Problem = ex.Problem.ToString(),
                         Reason = ex.Message,
-                        ImagePath = sample.ImagePath,
-                        MaskPath = sample.MaskPath,
+                        ImagePath = work.Sample.ImagePath,
+                        MaskPath = work.Sample.MaskPath,
                     };
-                    progress?.Report(new EvaluationProgress(Interlocked.Increment(ref completed), samples.Count, resumed, sample.Id));
-                    return ValueTask.CompletedTask;
+                }
+                else if (work.Error is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(work.Error);
+                }
+                else
+                {
+                    work.Time(() => Record(work, outputFolder));
+                    EvaluationRecord record = work.Record! with { ElapsedMilliseconds = Math.Round(work.Elapsed.TotalMilliseconds, 3) };
+                    appender.Append(record);
+                    fresh[work.Sample.Id] = record;
                 }
 
-                appender.Append(record);
-                fresh[sample.Id] = record;
-                int now = Interlocked.Increment(ref completed);
-                progress?.Report(new EvaluationProgress(now, samples.Count, resumed, sample.Id));
-                return ValueTask.CompletedTask;
-            }).ConfigureAwait(false);
+                progress?.Report(new EvaluationProgress(Interlocked.Increment(ref completed), samples.Count, resumed, work.Sample.Id));
+            }
+
+            if (_options.Pipelined && _model.Info.ReadsPixels)
+            {
+                // Reading sample N+1, the model on N and the metrics and writes of N-1 overlap; records stay in id order.
+                await Task.Run(
+                    () => OrderedPipeline.Run(
+                        todo.Select(sample => new SampleWork(sample)),
+                        (work, _) => work.Attempt(() => Load(work)),
+                        (work, ct) => work.Attempt(() => Infer(work, ct)),
+                        Complete,
+                        cancellationToken,
+                        computeWorkers: _options.MaxDegreeOfParallelism),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(todo, parallel, (sample, ct) =>
+                {
+                    var work = new SampleWork(sample);
+                    work.Attempt(() => Load(work));
+                    work.Attempt(() => Infer(work, ct));
+                    Complete(work);
+                    return ValueTask.CompletedTask;
+                }).ConfigureAwait(false);
+            }
         }
 
         List<EvaluationRecord> records = [.. samples.Where(s => !skipped.ContainsKey(s.Id)).Select(s => fresh.TryGetValue(s.Id, out EvaluationRecord? r) ? r : done[s.Id])];
@@ -167,76 +194,101 @@ public sealed class EvaluationRunner
     public EvaluationRecord EvaluateOne(DatasetSample sample, string outputFolder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        long start = Stopwatch.GetTimestamp();
-        ImageEmbedding embedding;
-        BinaryMask truth;
+        var work = new SampleWork(sample);
+        work.Time(() =>
+        {
+            Load(work);
+            Infer(work, cancellationToken);
+            Record(work, outputFolder);
+        });
+        return work.Record! with { ElapsedMilliseconds = Math.Round(work.Elapsed.TotalMilliseconds, 3) };
+    }
+
+    /// <summary>First stage: the image (or, for a model that does not read pixels, its size) and the ground truth.</summary>
+    private void Load(SampleWork work)
+    {
+        DatasetSample sample = work.Sample;
         if (!_model.Info.ReadsPixels)
         {
             (int w, int h) = GroundTruthFile.ReadImageSize(sample.ImagePath);
-            truth = GroundTruthFile.Load(sample.MaskPath, w, h);
-            embedding = _model.Encode(new ImageBuffer(new byte[w * h * 3], w, h, PixelFormat.Rgb24), cancellationToken);
+            work.Truth = GroundTruthFile.Load(sample.MaskPath, w, h);
+            work.Image = new ImageBuffer(new byte[w * h * 3], w, h, PixelFormat.Rgb24);
+            return;
         }
-        else
+
+        if (!File.Exists(sample.ImagePath))
         {
-            if (!File.Exists(sample.ImagePath))
-            {
-                throw new DatasetException(DatasetProblem.MissingFile, sample.ImagePath, "expected an image file; got no such file.");
-            }
-
-            ImageBuffer image;
-            try
-            {
-                image = ImageFile.Load(sample.ImagePath);
-            }
-            catch (ImageDecodeException ex)
-            {
-                throw new DatasetException(DatasetProblem.UnreadableFile, sample.ImagePath, ex.Message, ex);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new DatasetException(DatasetProblem.UnreadableFile, sample.ImagePath, $"expected a readable image file; got {ex.GetType().Name}: {ex.Message}", ex);
-            }
-
-            truth = GroundTruthFile.Load(sample.MaskPath, image.Width, image.Height);
-            embedding = _model.Encode(image, cancellationToken);
+            throw new DatasetException(DatasetProblem.MissingFile, sample.ImagePath, "expected an image file; got no such file.");
         }
 
-        using (embedding)
+        ImageBuffer image;
+        try
         {
-            SegmentationPrompt prompt;
-            try
-            {
-                prompt = _options.Prompt.Create(truth, sample.Id);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new DatasetException(DatasetProblem.EmptyMask, sample.MaskPath, $"expected a lesion in the ground truth of {sample.Id} for the '{_options.Prompt.Name}' prompt; got an empty mask.", ex);
-            }
-
-            SegmentationResult result = _model.Decode(embedding, prompt, _options.Decode, cancellationToken);
-            BinaryMask predicted = result.Mask;
-            if (predicted.Width != truth.Width || predicted.Height != truth.Height)
-            {
-                throw new ModelOutputException($"{_model.Info.Name} on {sample.ImagePath}: expected a mask of the image's size {truth.Width}x{truth.Height}; got {predicted.Width}x{predicted.Height}.");
-            }
-
-            SegmentationMetrics metrics = SegmentationMetrics.Compute(truth.Width, truth.Height, predicted.Data, truth.Data);
-            if (_options.SaveMasks)
-            {
-                MaskImage.SavePng(predicted, Path.Combine(outputFolder, "masks", sample.Id + ".png"));
-            }
-
-            return EvaluationRecord.FromMetrics(sample.Id, sample.LesionType, metrics) with
-            {
-                ImagePath = sample.ImagePath,
-                MaskPath = sample.MaskPath,
-                Width = truth.Width,
-                Height = truth.Height,
-                Prompt = PromptRecord.From(prompt),
-                PredictedIou = result.PredictedIou,
-                ElapsedMilliseconds = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3),
-                MaskRle = predicted.ToCocoRle().ToCompressedString(),
-            };
+            image = ImageFile.Load(sample.ImagePath);
         }
+        catch (ImageDecodeException ex)
+        {
+            throw new DatasetException(DatasetProblem.UnreadableFile, sample.ImagePath, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetException(DatasetProblem.UnreadableFile, sample.ImagePath, $"expected a readable image file; got {ex.GetType().Name}: {ex.Message}", ex);
+        }
+
+        work.Truth = GroundTruthFile.Load(sample.MaskPath, image.Width, image.Height);
+        work.Image = image;
+    }
+
+    /// <summary>Second stage: encode, the prompt from the ground truth, decode.</summary>
+    private void Infer(SampleWork work, CancellationToken cancellationToken)
+    {
+        DatasetSample sample = work.Sample;
+        BinaryMask truth = work.Truth!;
+        using ImageEmbedding embedding = _model.Encode(work.Image, cancellationToken);
+        work.Image = default; // not needed past the encoder; lets the pipeline's queued samples hold less
+        SegmentationPrompt prompt;
+        try
+        {
+            prompt = _options.Prompt.Create(truth, sample.Id);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DatasetException(DatasetProblem.EmptyMask, sample.MaskPath, $"expected a lesion in the ground truth of {sample.Id} for the '{_options.Prompt.Name}' prompt; got an empty mask.", ex);
+        }
+
+        SegmentationResult result = _model.Decode(embedding, prompt, _options.Decode, cancellationToken);
+        BinaryMask predicted = result.Mask;
+        if (predicted.Width != truth.Width || predicted.Height != truth.Height)
+        {
+            throw new ModelOutputException($"{_model.Info.Name} on {sample.ImagePath}: expected a mask of the image's size {truth.Width}x{truth.Height}; got {predicted.Width}x{predicted.Height}.");
+        }
+
+        work.Prompt = prompt;
+        work.Result = result;
+    }
+
+    /// <summary>Last stage: metrics, the mask file when asked for, the record (its time is filled in by the caller).</summary>
+    private void Record(SampleWork work, string outputFolder)
+    {
+        DatasetSample sample = work.Sample;
+        BinaryMask truth = work.Truth!;
+        SegmentationResult result = work.Result!;
+        BinaryMask predicted = result.Mask;
+        SegmentationMetrics metrics = SegmentationMetrics.Compute(truth.Width, truth.Height, predicted.Data, truth.Data);
+        if (_options.SaveMasks)
+        {
+            MaskImage.SavePng(predicted, Path.Combine(outputFolder, "masks", sample.Id + ".png"));
+        }
+
+        work.Record = EvaluationRecord.FromMetrics(sample.Id, sample.LesionType, metrics) with
+        {
+            ImagePath = sample.ImagePath,
+            MaskPath = sample.MaskPath,
+            Width = truth.Width,
+            Height = truth.Height,
+            Prompt = PromptRecord.From(work.Prompt!),
+            PredictedIou = result.PredictedIou,
+            MaskRle = predicted.ToCocoRle().ToCompressedString(),
+        };
     }
 }
