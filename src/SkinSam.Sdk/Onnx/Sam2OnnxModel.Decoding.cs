@@ -119,6 +119,7 @@ public sealed partial class Sam2OnnxModel
 
     private SegmentationResult DecodeCore(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options, MaskSelection selection, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         long start = Stopwatch.GetTimestamp();
         ImageFrame frame = embedding.Frame;
         (float[] coords, float[] labels) = Sam2MaskRules.BuildPointInputs(prompt, frame, _signature.GraphAppendsPadding);
