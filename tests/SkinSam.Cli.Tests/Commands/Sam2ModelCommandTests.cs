@@ -29,10 +29,17 @@ public sealed class Sam2ModelCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task SegmentEverything_Sam2Model_ExitsZero()
+    public async Task SegmentEverything_Sam2Model_WritesTheGeneratedMasks()
     {
-        CliRun run = await CliRun.RunAsync("segment", CliRun.Image, "--everything", "--model", Sam2Model, "--out", Path.Combine(_work, "everything"));
+        string outDir = Path.Combine(_work, "everything");
+
+        CliRun run = await CliRun.RunAsync(
+            "segment", CliRun.Image, "--everything", "--points-per-side", "3", "--pred-iou-thresh", "0", "--stability-score-thresh", "0", "--model", Sam2Model, "--out", outDir);
+
         run.AssertExit(0, "sam2 segment --everything");
+        string json = await File.ReadAllTextAsync(Path.Combine(outDir, "ISIC_0025964.everything.json"));
+        Assert.Contains("\"segmentation\"", json, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(outDir, "ISIC_0025964.everything.png")));
     }
 
     [Fact]
