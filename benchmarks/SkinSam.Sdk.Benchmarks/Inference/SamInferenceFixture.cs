@@ -10,7 +10,8 @@ using SkinSam.Sdk.Prompts;
 namespace SkinSam.Sdk.Benchmarks.Inference;
 
 /// <summary>
-/// One model loaded twice in the same process: through the SDK (<see cref="SamOnnxModel"/>), and as bare
+/// One model loaded twice in the same process: through the SDK (<see cref="SamOnnxModel"/>, or
+/// <see cref="Sam2OnnxModel"/> for a SAM 2.1 folder), and as bare
 /// ONNX Runtime sessions built from the very same <see cref="SessionOptions"/> recipe
 /// (<see cref="ModelOptions"/> and the provider's own append call), fed with tensors prepared once.
 /// The bare path does the model's work and nothing else, so SDK time minus bare time is the SDK's own cost
@@ -28,6 +29,7 @@ public sealed class SamInferenceFixture : IDisposable
     private readonly List<OrtValue> _values = [];
     private readonly string[] _encoderInput;
     private readonly string[] _encoderOutput = ["image_embeddings"];
+    private readonly OrtValue[] _encoderOutputs;
     private readonly string[] _decoderInputs;
     private readonly string[] _decoderOutputs;
 
@@ -80,6 +82,19 @@ public sealed class SamInferenceFixture : IDisposable
             new SegmentationPrompt { Box = new PromptBox(120, 80, 480, 380), Points = [new PromptPoint(300, 225)] },
         ];
 
+        if (Model is Sam2OnnxModel)
+        {
+            // SAM 2.1: its own preprocessing, three encoder outputs, its decoder inputs (Sam2BareInputs).
+            (EncoderInput, _encoderOutputs, _decoderInputs, DecoderInputs) = Sam2BareInputs.Create(Encoder, Decoder, BareRunOptions, Image, Prompts, Track);
+            _encoderInput = ["image"];
+            _encoderOutput = Sam2BareInputs.EncoderOutputs;
+            EncoderOutput = _encoderOutputs[0];
+            EmbeddingBuffer = [];
+            _decoderOutputs = [.. Decoder.OutputMetadata.Keys];
+            Embedding = Model.Encode(Image);
+            return;
+        }
+
         // The tensors the SDK would build, prepared once.
         var preprocessor = new SamPreprocessor();
         (int rw, int rh) = SamPreprocessor.GetResizedSize(Width, Height);
@@ -103,7 +118,8 @@ public sealed class SamInferenceFixture : IDisposable
         EncoderInput = Track(OrtValue.CreateTensorValueFromMemory(input, inputShape));
         EmbeddingBuffer = new float[256 * 64 * 64];
         EncoderOutput = Track(OrtValue.CreateTensorValueFromMemory(EmbeddingBuffer, [1, 256, 64, 64]));
-        Encoder.Run(BareRunOptions, _encoderInput, [EncoderInput], _encoderOutput, [EncoderOutput]);
+        _encoderOutputs = [EncoderOutput];
+        Encoder.Run(BareRunOptions, _encoderInput, [EncoderInput], _encoderOutput, _encoderOutputs);
 
         float sx = rw / (float)Width, sy = rh / (float)Height;
         _decoderInputs = [.. new[] { "image_embeddings", "point_coords", "point_labels", "mask_input", "has_mask_input", "orig_im_size" }.Where(Decoder.InputMetadata.ContainsKey)];
@@ -165,7 +181,7 @@ public sealed class SamInferenceFixture : IDisposable
     public List<List<OrtValue>> DecoderInputs { get; }
 
     /// <summary>Runs the bare encoder once.</summary>
-    public void BareEncode() => Encoder.Run(BareRunOptions, _encoderInput, [EncoderInput], _encoderOutput, [EncoderOutput]);
+    public void BareEncode() => Encoder.Run(BareRunOptions, _encoderInput, [EncoderInput], _encoderOutput, _encoderOutputs);
 
     /// <summary>Runs the bare decoder once for one prompt, ONNX Runtime allocating the outputs as it does for the SDK.</summary>
     /// <param name="prompt">Index into <see cref="Prompts"/>.</param>
@@ -173,7 +189,7 @@ public sealed class SamInferenceFixture : IDisposable
     public float BareDecode(int prompt)
     {
         using IDisposableReadOnlyCollection<OrtValue> outputs = Decoder.Run(BareRunOptions, _decoderInputs, DecoderInputs[prompt], _decoderOutputs);
-        return outputs[_decoderOutputs.Length == 3 ? 1 : 0].GetTensorDataAsSpan<float>()[0];
+        return outputs[Array.IndexOf(_decoderOutputs, "iou_predictions")].GetTensorDataAsSpan<float>()[0];
     }
 
     /// <inheritdoc />

@@ -6,15 +6,17 @@ namespace SkinSam.Sdk.Benchmarks.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Names: <c>tiny</c> (models/test-fixtures/sam-tiny), <c>skinsam-tiny</c> (models/skinsam-tiny),
-/// <c>vit_b</c>, <c>vit_l</c>, <c>vit_h</c> (random-weight exports in .cache/models/&lt;type&gt;-random-0,
-/// made by <c>--prepare-models</c>). Environment: SKINSAM_BENCH_MODELS, a comma list of names or
-/// <c>name=folder</c> entries (default <c>tiny,skinsam-tiny,vit_b</c>; ViT-L/H only when listed);
+/// <c>sam2-tiny</c> (models/test-fixtures/sam2-tiny), <c>vit_b</c>, <c>vit_l</c>, <c>vit_h</c>,
+/// <c>sam2.1_hiera_t</c>, <c>sam2.1_hiera_s</c>, <c>sam2.1_hiera_b+</c>, <c>sam2.1_hiera_l</c> (random-weight exports in
+/// .cache/models/&lt;type&gt;-random-0, made by <c>--prepare-models</c>). Environment: SKINSAM_BENCH_MODELS, a comma list
+/// of names or <c>name=folder</c> entries (default <c>tiny,skinsam-tiny,vit_b,sam2.1_hiera_t,sam2.1_hiera_b+</c>; ViT-L/H
+/// and SAM 2.1 S/L only when listed);
 /// SKINSAM_MODEL_&lt;NAME&gt; (upper case, '-' as '_') overrides the folder of one name.
 /// </remarks>
 public static class BenchmarkModelCatalog
 {
     /// <summary>The names used when SKINSAM_BENCH_MODELS is not set.</summary>
-    public const string DefaultSelection = "tiny,skinsam-tiny,vit_b";
+    public const string DefaultSelection = "tiny,skinsam-tiny,vit_b,sam2.1_hiera_t,sam2.1_hiera_b+";
 
     /// <summary>The random-init seed of generated models (the PyTorch anchor uses the same).</summary>
     public const int RandomSeed = 0;
@@ -36,7 +38,7 @@ public static class BenchmarkModelCatalog
         ?? throw new InvalidOperationException($"Expected model '{name}' to be available; got: {string.Join(", ", Resolved.Value.Select(m => $"{m.Name} ({m.Note})"))}.");
 
     /// <summary>The default folder of a generated random-weight model type.</summary>
-    /// <param name="modelType">vit_b, vit_l or vit_h.</param>
+    /// <param name="modelType">vit_b, vit_l, vit_h or a sam2.1_hiera_* type.</param>
     /// <returns>The folder under .cache/models.</returns>
     public static string RandomModelFolder(string modelType) =>
         Path.Combine(RepositoryLayout.CacheFolder, "models", $"{modelType}-random-{RandomSeed}");
@@ -79,7 +81,8 @@ public static class BenchmarkModelCatalog
         {
             "tiny" => Path.Combine(root, "models", "test-fixtures", "sam-tiny"),
             "skinsam-tiny" => Path.Combine(root, "models", "skinsam-tiny"),
-            "vit_b" or "vit_l" or "vit_h" => RandomModelFolder(name),
+            "sam2-tiny" => Path.Combine(root, "models", "test-fixtures", "sam2-tiny"),
+            "vit_b" or "vit_l" or "vit_h" or "sam2.1_hiera_t" or "sam2.1_hiera_s" or "sam2.1_hiera_b+" or "sam2.1_hiera_l" => RandomModelFolder(name),
             _ => null,
         };
     }

@@ -4,8 +4,8 @@ namespace SkinSam.Sdk.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Generates full-size random-weight SAM models into .cache/models with the project's exporter
-/// (tools/export.py --random-init TYPE --seed 0), once; later runs reuse them. ViT-B always; ViT-L/H only
-/// when SKINSAM_BENCH_LARGE lists them (they take minutes and gigabytes).
+/// (tools/export.py --random-init TYPE --seed 0), once; later runs reuse them. ViT-B and SAM 2.1 Hiera-T and B+ always;
+/// ViT-L/H and SAM 2.1 Hiera-S/L only when SKINSAM_BENCH_LARGE lists them (they take minutes and gigabytes).
 /// </summary>
 public static class RandomModelExporter
 {
@@ -13,9 +13,9 @@ public static class RandomModelExporter
     /// <returns>0 when every requested model is present afterwards, 1 otherwise.</returns>
     public static int PrepareAll()
     {
-        var types = new List<string> { "vit_b" };
+        var types = new List<string> { "vit_b", "sam2.1_hiera_t", "sam2.1_hiera_b+" };
         string large = Environment.GetEnvironmentVariable("SKINSAM_BENCH_LARGE") ?? string.Empty;
-        types.AddRange(large.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(t => t is "vit_l" or "vit_h"));
+        types.AddRange(large.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(t => t is "vit_l" or "vit_h" or "sam2.1_hiera_s" or "sam2.1_hiera_l"));
         int failures = 0;
         foreach (string type in types.Distinct())
         {

@@ -29,4 +29,18 @@ public sealed class DecodeOptions
 
     /// <summary>Offset around the threshold for the stability score, in logits (SAM uses 1.0; under the MedSAM profile it applies through the sigmoid).</summary>
     public float StabilityOffset { get; init; } = 1f;
+
+    /// <summary>
+    /// SAM 2.1 models only: fill background regions (8-connected, logit &lt;= threshold) of at most this many pixels of
+    /// the 256 x 256 low-resolution logits before the resize, as <c>SAM2ImagePredictor(max_hole_area=...)</c> does.
+    /// 0 (SAM 2's default) switches it off; SAM v1 models refuse a value above 0.
+    /// </summary>
+    public int MaxHoleArea { get; init; }
+
+    /// <summary>
+    /// SAM 2.1 models only: remove foreground regions (8-connected, logit &gt; threshold) of at most this many pixels of
+    /// the 256 x 256 low-resolution logits before the resize, as <c>SAM2ImagePredictor(max_sprinkle_area=...)</c> does.
+    /// 0 (SAM 2's default) switches it off; SAM v1 models refuse a value above 0.
+    /// </summary>
+    public int MaxSprinkleArea { get; init; }
 }

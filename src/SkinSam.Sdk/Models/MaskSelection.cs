@@ -26,4 +26,12 @@ public enum MaskSelection
     /// <see cref="DecodeOptions.Selection"/>; <see cref="SegmentationResult.Selection"/> names the rule it resolved to.
     /// </summary>
     ModelDefault,
+
+    /// <summary>
+    /// SAM 2.1's single-mask rule (<c>dynamic_multimask_via_stability</c>, on in <c>build_sam2</c>): token 0 when its
+    /// stability, <c>count(logit &gt; 0.05) / count(logit &gt; -0.05)</c> over its 256 x 256 logits (1 when nothing exceeds
+    /// -0.05), is at least 0.98; otherwise the token among 1..3 with the highest predicted IoU (the first on ties). The
+    /// default of the SAM 2.1 profile (<c>"preprocessing": "sam2"</c>); SAM v1 models refuse it.
+    /// </summary>
+    DynamicMultimaskViaStability,
 }

@@ -24,13 +24,13 @@ public sealed record ModelManifest
     /// <summary>Model identifier, e.g. <c>skinsam-tiny</c>.</summary>
     public string Name { get; init; } = "sam";
 
-    /// <summary>Model family; <c>sam-v1</c> covers SAM, MedSAM, SkinSAM and MobileSAM exports.</summary>
+    /// <summary>Model family; <c>sam-v1</c> covers SAM, MedSAM, SkinSAM and MobileSAM exports, <c>sam2</c> SAM 2.1 (image mode).</summary>
     public string Family { get; init; } = "sam-v1";
 
     /// <summary>How images are turned into the encoder input.</summary>
     public PreprocessingProfile Preprocessing { get; init; } = PreprocessingProfile.Sam;
 
-    /// <summary>Long side of the encoder frame in pixels (1024 for SAM v1).</summary>
+    /// <summary>Long side of the encoder frame in pixels (1024 for SAM v1 and SAM 2.1).</summary>
     public int InputSize { get; init; } = Onnx.SamContract.FrameSize;
 
     /// <summary>Logits above this value are foreground (under the medsam profile: probabilities above <c>sigmoid(MaskThreshold)</c>, 0.5 for 0).</summary>
@@ -137,7 +137,7 @@ public sealed record ModelManifest
             {
                 Name = reader.String("name", "sam")!,
                 Family = reader.String("family", "sam-v1")!,
-                Preprocessing = reader.Enum("preprocessing", PreprocessingProfile.Sam, ("sam", PreprocessingProfile.Sam), ("medsam", PreprocessingProfile.MedSam)),
+                Preprocessing = reader.Enum("preprocessing", PreprocessingProfile.Sam, ("sam", PreprocessingProfile.Sam), ("medsam", PreprocessingProfile.MedSam), ("sam2", PreprocessingProfile.Sam2)),
                 InputSize = reader.Int("inputSize", Onnx.SamContract.FrameSize),
                 MaskThreshold = reader.Float("maskThreshold", 0f),
                 EncoderFile = reader.Child("encoder").String("file", "encoder.onnx")!,
@@ -151,9 +151,23 @@ public sealed record ModelManifest
             };
 
             CheckKeys(doc.RootElement, string.Empty, asked, errors);
-            if (manifest.Family != "sam-v1")
+            if (manifest.Family is not ("sam-v1" or Onnx.Sam2Contract.FamilyName))
             {
-                errors.Add($"'family': expected \"sam-v1\"; got \"{manifest.Family}\"");
+                errors.Add($"'family': expected \"sam-v1\" or \"sam2\"; got \"{manifest.Family}\"");
+            }
+            else if ((manifest.Family == Onnx.Sam2Contract.FamilyName) != (manifest.Preprocessing == PreprocessingProfile.Sam2))
+            {
+                // A SAM 2.1 model without a 'preprocessing' key takes its own profile; any other pairing is a mistake.
+                if (manifest.Family == Onnx.Sam2Contract.FamilyName && !doc.RootElement.TryGetProperty("preprocessing", out _))
+                {
+                    manifest = manifest with { Preprocessing = PreprocessingProfile.Sam2 };
+                }
+                else
+                {
+                    errors.Add(manifest.Family == Onnx.Sam2Contract.FamilyName
+                        ? $"'preprocessing': expected \"sam2\" for family \"sam2\"; got \"{manifest.Preprocessing.ToString().ToLowerInvariant()}\""
+                        : $"'preprocessing': expected \"sam\" or \"medsam\" for family \"{manifest.Family}\"; got \"sam2\" (the SAM 2.1 profile needs \"family\": \"sam2\")");
+                }
             }
 
             if (manifest.InputSize != Onnx.SamContract.FrameSize)
@@ -195,7 +209,7 @@ public sealed record ModelManifest
             w.WriteNumber("schemaVersion", CurrentSchemaVersion);
             w.WriteString("name", Name);
             w.WriteString("family", Family);
-            w.WriteString("preprocessing", Preprocessing == PreprocessingProfile.MedSam ? "medsam" : "sam");
+            w.WriteString("preprocessing", Preprocessing switch { PreprocessingProfile.MedSam => "medsam", PreprocessingProfile.Sam2 => "sam2", _ => "sam" });
             w.WriteNumber("inputSize", InputSize);
             w.WriteNumber("maskThreshold", MaskThreshold);
             w.WriteStartObject("encoder");

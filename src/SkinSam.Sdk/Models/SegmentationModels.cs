@@ -5,8 +5,9 @@ namespace SkinSam.Sdk.Models;
 
 /// <summary>
 /// Opens a model folder as the <see cref="ISegmentationModel"/> of its family: reads <c>model.json</c>'s
-/// <c>family</c> (a folder without <c>model.json</c> is the official SAM v1 export) and hands the folder to the model
-/// class registered for it. Adding a family is a contract, a model class, a profile and one line in the table below.
+/// <c>family</c> (a folder without <c>model.json</c>, or whose manifest names no family, is a SAM 2.1 export when its
+/// decoder has SAM 2's feature inputs, else the official SAM v1 export) and hands the folder to the model class
+/// registered for it. Adding a family is a contract, a model class, a profile and one line in the table below.
 /// </summary>
 public static class SegmentationModels
 {
@@ -17,9 +18,10 @@ public static class SegmentationModels
     private static readonly (string Family, Func<string, ModelOptions?, ISegmentationModel> Load)[] Registered =
     [
         (DefaultFamily, static (folder, options) => SamOnnxModel.Load(folder, options)),
+        (Sam2Contract.FamilyName, static (folder, options) => Sam2OnnxModel.Load(folder, options)),
     ];
 
-    /// <summary>The families <see cref="Load"/> can open, e.g. <c>sam-v1</c>.</summary>
+    /// <summary>The families <see cref="Load"/> can open, e.g. <c>sam-v1</c>, <c>sam2</c>.</summary>
     public static IReadOnlyList<string> Families { get; } = [.. Registered.Select(r => r.Family)];
 
     /// <summary>Loads a model folder as the model class of its <c>model.json</c> family.</summary>
@@ -33,7 +35,15 @@ public static class SegmentationModels
     public static ISegmentationModel Load(string folder, ModelOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        string family = FamilyOf(folder);
+        (string family, bool named) = FamilyOf(folder);
+
+        // A folder that names no family (no model.json, or a minimal one from another exporter) is recognised by its
+        // decoder's signature, as the SAM v1 loader recognises the variants of its contract.
+        if (!named && Sam2OnnxModel.HasSam2Decoder(folder))
+        {
+            family = Sam2Contract.FamilyName;
+        }
+
         foreach ((string name, Func<string, ModelOptions?, ISegmentationModel> load) in Registered)
         {
             if (string.Equals(name, family, StringComparison.Ordinal))
@@ -48,27 +58,43 @@ public static class SegmentationModels
 
     // Only the family is read here: every other key, and a manifest that is missing, too large or not JSON, is left
     // to the family's own parser (the default family's, which reports those problems as it always has).
-    private static string FamilyOf(string folder)
+    // Named is false when the folder has no manifest or its manifest has no "family" (then the signature decides); a
+    // manifest that cannot be read counts as naming the default family, whose parser reports it.
+    private static (string Family, bool Named) FamilyOf(string folder)
     {
         string manifest = Path.Combine(Path.GetFullPath(folder), ModelManifest.FileName);
         try
         {
             var file = new FileInfo(manifest);
-            if (!file.Exists || file.Length > ModelManifest.MaxLength)
+            if (!file.Exists)
             {
-                return DefaultFamily;
+                return (DefaultFamily, false);
             }
 
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(manifest));
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("family", out JsonElement family)
-                && family.ValueKind == JsonValueKind.String
-                ? family.GetString()!
-                : DefaultFamily;
+            if (file.Length > ModelManifest.MaxLength)
+            {
+                return (DefaultFamily, true);
+            }
+
+            byte[] bytes = File.ReadAllBytes(manifest);
+            int bom = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+            using JsonDocument doc = JsonDocument.Parse(
+                bytes.AsMemory(bom), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (DefaultFamily, true);
+            }
+
+            if (!doc.RootElement.TryGetProperty("family", out JsonElement family) || family.ValueKind == JsonValueKind.Null)
+            {
+                return (DefaultFamily, false);
+            }
+
+            return family.ValueKind == JsonValueKind.String ? (family.GetString()!, true) : (DefaultFamily, true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
         {
-            return DefaultFamily;
+            return (DefaultFamily, true);
         }
     }
 }

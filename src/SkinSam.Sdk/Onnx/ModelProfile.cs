@@ -46,6 +46,7 @@ internal abstract class ModelProfile
     {
         PreprocessingProfile.Sam => SamProfile.Instance,
         PreprocessingProfile.MedSam => MedSamProfile.Instance,
+        PreprocessingProfile.Sam2 => Sam2Profile.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(profile), profile, $"Expected a defined {nameof(PreprocessingProfile)}; got {(int)profile}."),
     };
 

@@ -102,6 +102,11 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         string encoderPath = checkedFolder.EncoderPath;
         string decoderPath = checkedFolder.DecoderPath;
 
+        if (manifest.Family != SegmentationModels.DefaultFamily)
+        {
+            throw new ModelLoadException($"{manifestPath}: expected 'family' \"{SegmentationModels.DefaultFamily}\" for {nameof(SamOnnxModel)}; got \"{manifest.Family}\". Load it with {nameof(SegmentationModels)}.{nameof(SegmentationModels.Load)}, which picks the family's model class.");
+        }
+
         ModelProfile profile = ModelProfile.For(manifest.Preprocessing);
         profile.CheckManifest(manifest, manifestPath);
 
@@ -237,6 +242,12 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         }
 
         MaskSelection selection = ResolveSelection(options);
+        if (selection == MaskSelection.DynamicMultimaskViaStability || options.MaxHoleArea != 0 || options.MaxSprinkleArea != 0)
+        {
+            throw new NotSupportedException(
+                $"Expected SAM v1 decode options for model '{Info.Name}' (Selection OfficialOnnx, PredictorFirstMask or HighestPredictedIou; MaxHoleArea and MaxSprinkleArea 0); got Selection {options.Selection}, MaxHoleArea {options.MaxHoleArea}, MaxSprinkleArea {options.MaxSprinkleArea}: those are SAM 2.1's rules.");
+        }
+
         if (Info.DecoderVariant == DecoderVariant.SingleMask && selection != MaskSelection.OfficialOnnx)
         {
             throw new NotSupportedException(

@@ -25,4 +25,13 @@ public enum PreprocessingProfile
     /// See <see cref="MedSamPreprocessor"/>.
     /// </summary>
     MedSam,
+
+    /// <summary>
+    /// SAM 2.1 (image mode, <c>SAM2ImagePredictor</c>): pixels / 255, stretched to 1024 x 1024 with PyTorch's
+    /// antialiased bilinear resize (aspect ratio not kept, no padding), ImageNet mean/std on the 0..1 scale; prompts
+    /// scaled by 1024 / W and 1024 / H; masks are the 256 x 256 logits resized once to the original size, above the
+    /// threshold; default selection <see cref="Models.MaskSelection.DynamicMultimaskViaStability"/>. Manifest name
+    /// <c>"sam2"</c>, only with <c>"family": "sam2"</c>. See <see cref="Sam2Preprocessor"/>.
+    /// </summary>
+    Sam2,
 }

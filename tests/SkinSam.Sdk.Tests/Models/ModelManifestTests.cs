@@ -66,12 +66,30 @@ public sealed class ModelManifestTests
     [InlineData("""{"encoder": {"file": "../secret.onnx"}}""", "'encoder.file': expected a file name inside the model folder")]
     [InlineData("""{"encoder": "encoder.onnx"}""", "'encoder': expected an object")]
     [InlineData("""{"supportsNoPrompt": "yes"}""", "'supportsNoPrompt': expected true or false")]
-    [InlineData("""{"family": "sam-v2"}""", "'family': expected \"sam-v1\"; got \"sam-v2\"")]
+    [InlineData("""{"family": "sam-v2"}""", "'family': expected \"sam-v1\" or \"sam2\"; got \"sam-v2\"")]
+    [InlineData("""{"family": "sam2", "preprocessing": "sam"}""", "'preprocessing': expected \"sam2\" for family \"sam2\"; got \"sam\"")]
+    [InlineData("""{"preprocessing": "sam2"}""", "'preprocessing': expected \"sam\" or \"medsam\" for family \"sam-v1\"; got \"sam2\"")]
     public void Parse_BadManifest_ThrowsNamingTheField(string json, string message)
     {
         var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, "m.json"));
         Assert.StartsWith("m.json:", ex.Message, StringComparison.Ordinal);
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Sam2FamilyWithoutPreprocessing_TakesTheSam2Profile()
+    {
+        ModelManifest m = ModelManifest.Parse("""{"name": "sam2.1-hiera-t", "family": "sam2"}""");
+        Assert.Equal("sam2", m.Family);
+        Assert.Equal(PreprocessingProfile.Sam2, m.Preprocessing);
+    }
+
+    [Fact]
+    public void ToJson_Sam2Manifest_RoundTrips()
+    {
+        ModelManifest m = ModelManifest.Parse(File.ReadAllText(Path.Combine(Fixtures.Model("sam2-tiny"), ModelManifest.FileName)));
+        Assert.Contains("\"preprocessing\": \"sam2\"", m.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(m, ModelManifest.Parse(m.ToJson()));
     }
 
     [Fact]

@@ -22,9 +22,17 @@ public sealed class SegmentationModelsTests
     }
 
     [Fact]
-    public void Families_ListsSamV1()
+    public void Load_Sam2Folder_ReturnsTheSam2OnnxModel()
     {
-        Assert.Equal(["sam-v1"], SegmentationModels.Families);
+        using ISegmentationModel model = SegmentationModels.Load(Fixtures.Model("sam2-tiny"));
+        Assert.IsType<Sam2OnnxModel>(model);
+        Assert.Equal("sam2", model.Info.Manifest.Family);
+    }
+
+    [Fact]
+    public void Families_ListsSamV1AndSam2()
+    {
+        Assert.Equal(["sam-v1", "sam2"], SegmentationModels.Families);
         Assert.Equal("sam-v1", SegmentationModels.DefaultFamily);
     }
 
@@ -34,11 +42,11 @@ public sealed class SegmentationModelsTests
         string folder = Directory.CreateTempSubdirectory("skinsam-family-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(folder, ModelManifest.FileName), """{"schemaVersion": 1, "name": "sam2-tiny", "family": "sam2"}""");
+            File.WriteAllText(Path.Combine(folder, ModelManifest.FileName), """{"schemaVersion": 1, "name": "sam3-tiny", "family": "sam3"}""");
 
             var ex = Assert.Throws<UnknownModelFamilyException>(() => SegmentationModels.Load(folder));
 
-            Assert.Contains("expected 'family' one of \"sam-v1\"; got \"sam2\"", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("expected 'family' one of \"sam-v1\", \"sam2\"; got \"sam3\"", ex.Message, StringComparison.Ordinal);
             Assert.Contains(ModelManifest.FileName, ex.Message, StringComparison.Ordinal);
             Assert.IsAssignableFrom<ModelLoadException>(ex);
         }

@@ -11,6 +11,7 @@ public sealed class ModelProfileTests
     [Theory]
     [InlineData(PreprocessingProfile.Sam, "sam", MaskSelection.OfficialOnnx, true)]
     [InlineData(PreprocessingProfile.MedSam, "medsam", MaskSelection.PredictorFirstMask, false)]
+    [InlineData(PreprocessingProfile.Sam2, "sam2", MaskSelection.DynamicMultimaskViaStability, true)]
     public void For_EachManifestProfile_NamesItsRecipe(PreprocessingProfile kind, string name, MaskSelection selection, bool graphMasks)
     {
         ModelProfile profile = ModelProfile.For(kind);

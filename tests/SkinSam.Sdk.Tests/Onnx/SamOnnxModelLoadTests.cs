@@ -107,7 +107,7 @@ public sealed class SamOnnxModelLoadTests
         string dir = CopyFixture("sam-tiny");
         File.WriteAllText(Path.Combine(dir, "model.json"), """{ "preprocessing": "clahe", "inputSize": 512, "decoder": { "variant": "two-mask" } }""");
         var ex = Assert.Throws<ModelLoadException>(() => SamOnnxModel.Load(dir));
-        Assert.Contains("'preprocessing': expected one of \"sam\", \"medsam\"; got \"clahe\"", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'preprocessing': expected one of \"sam\", \"medsam\", \"sam2\"; got \"clahe\"", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'inputSize': expected 1024", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'decoder.variant'", ex.Message, StringComparison.Ordinal);
     }
