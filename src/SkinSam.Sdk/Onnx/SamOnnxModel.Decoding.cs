@@ -34,7 +34,6 @@ public sealed partial class SamOnnxModel
             }
 
             float[] hasMask = [prompt.MaskInput is null ? 0f : 1f];
-            float[] origSize = _profile.OrigImSize(embedding.Frame);
             var inputs = new List<OrtValue>(6);
             try
             {
@@ -45,7 +44,7 @@ public sealed partial class SamOnnxModel
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, ScalarShape));
                 if (_decoderInputNames.Length == 6)
                 {
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(origSize, SizeShape));
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(SamContract.UnfetchedMasksSize, SizeShape));
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
@@ -132,7 +131,6 @@ public sealed partial class SamOnnxModel
                 }
             }
 
-            float[] origSize = _profile.OrigImSize(embedding.Frame);
             var inputs = new List<OrtValue>(6);
             try
             {
@@ -143,7 +141,7 @@ public sealed partial class SamOnnxModel
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, [b]));
                 if (_decoderInputNames.Length == 6)
                 {
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(origSize, SizeShape));
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(SamContract.UnfetchedMasksSize, SizeShape));
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);

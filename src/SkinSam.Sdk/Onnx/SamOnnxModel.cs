@@ -40,12 +40,11 @@ public sealed partial class SamOnnxModel : ISegmentationModel
     private readonly SessionOptions _sessionOptions;
     private readonly ModelProfile _profile;
 
-    // True when the decoder's 'masks' output is fetched (first of the outputs): the profile uses it and the export has it.
-    private readonly bool _graphMasks;
     private readonly string[] _encoderInputNames;
     private readonly string[] _encoderOutputNames = [SamContract.EmbeddingsName];
     private readonly string[] _decoderInputNames;
-    private readonly string[] _decoderOutputNames;
+    // Only the IoU and the low-res logits: the graph's 'masks' output is never fetched (SamContract.UnfetchedMasksSize).
+    private readonly string[] _decoderOutputNames = [SamContract.IouPredictions, SamContract.LowResMasks];
     private readonly OnnxRunGate _gate;
     private readonly TensorBufferPool _pool;
     private readonly KeyValuePair<string, object?>[] _tags;
@@ -61,14 +60,10 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         _tags = [new("model", info.Name), new("provider", info.ExecutionProvider)];
         _profile = ModelProfile.For(info.Preprocessing);
         _encoderInputNames = [info.EncoderVariant == EncoderVariant.InputImageHwc ? SamContract.HwcImageInput : SamContract.ImageInput];
-        _graphMasks = info.DecoderVariant != DecoderVariant.LowResOnly && _profile.UsesGraphMasks;
         bool feedsSize = decoder.InputMetadata.ContainsKey(SamContract.OrigImSize);
         _decoderInputNames = feedsSize
             ? [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput, SamContract.OrigImSize]
             : [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput];
-        _decoderOutputNames = _graphMasks
-            ? [SamContract.Masks, SamContract.IouPredictions, SamContract.LowResMasks]
-            : [SamContract.IouPredictions, SamContract.LowResMasks];
     }
 
     /// <inheritdoc/>
