@@ -215,10 +215,15 @@ public sealed partial class SamOnnxModel : ISegmentationModel
     private MaskSelection ResolveSelection(DecodeOptions options) =>
         options.Selection == MaskSelection.ModelDefault ? Info.DefaultSelection : options.Selection;
 
-    private void CheckDecodeArguments(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options)
+    // checkEmbedding false: DecodeInto already checked this very embedding (immutable) on an earlier call.
+    private void CheckDecodeArguments(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options, bool checkEmbedding = true)
     {
         ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
-        CheckEmbedding(embedding);
+        if (checkEmbedding)
+        {
+            CheckEmbedding(embedding);
+        }
+
         if (!float.IsFinite(options.StabilityOffset) || options.StabilityOffset < 0f)
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"Expected DecodeOptions.StabilityOffset finite and at least 0; got {options.StabilityOffset}.");
