@@ -86,6 +86,25 @@ internal sealed class OnnxRunGate
         }
     }
 
+    /// <summary>Runs a session over an I/O binding (outputs bound to a device, for embeddings kept there).</summary>
+    public void RunBinding(InferenceSession session, OrtIoBinding binding, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions();
+        using CancellationTokenRegistration registration = Track(runOptions, cancellationToken);
+        try
+        {
+            session.RunWithBinding(runOptions, binding);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw Translate(ex, cancellationToken);
+        }
+        finally
+        {
+            Untrack(runOptions);
+        }
+    }
+
     public IDisposableReadOnlyCollection<OrtValue> RunAllocating(InferenceSession session, string[] inputNames, List<OrtValue> inputs, string[] outputNames, CancellationToken cancellationToken)
     {
         using var runOptions = new RunOptions();

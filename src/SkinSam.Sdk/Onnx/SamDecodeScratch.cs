@@ -66,13 +66,20 @@ internal sealed class SamDecodeScratch : IDisposable
 
     /// <summary>Binds the inputs for one prompt: the embedding's tensor (made once per embedding), its point rows, the mask input.</summary>
     /// <param name="embedding">A checked embedding of the owner.</param>
+    /// <param name="deviceEmbedding">The embedding's device tensor when the owner keeps one (owned by the embedding), else null.</param>
     /// <param name="prompt">A validated prompt.</param>
     /// <param name="scaleX">The prompt scale in x.</param>
     /// <param name="scaleY">The prompt scale in y.</param>
     /// <returns>The number of point rows.</returns>
-    public int Bind(ImageEmbedding embedding, SegmentationPrompt prompt, double scaleX, double scaleY)
+    public int Bind(ImageEmbedding embedding, OrtValue? deviceEmbedding, SegmentationPrompt prompt, double scaleX, double scaleY)
     {
-        if (!ReferenceEquals(embedding, Embedding) || _embeddingValue is null)
+        if (deviceEmbedding is not null)
+        {
+            _embeddingValue?.Dispose();
+            _embeddingValue = null;
+            Embedding = embedding;
+        }
+        else if (!ReferenceEquals(embedding, Embedding) || _embeddingValue is null)
         {
             _embeddingValue?.Dispose();
             _embeddingValue = null;
@@ -110,7 +117,7 @@ internal sealed class SamDecodeScratch : IDisposable
             _hasMask[0] = 0f;
         }
 
-        Inputs[0] = _embeddingValue;
+        Inputs[0] = deviceEmbedding ?? _embeddingValue!;
         Inputs[1] = entry.CoordsValue;
         Inputs[2] = entry.LabelsValue;
         Inputs[3] = _maskInputValue;

@@ -68,7 +68,7 @@ public sealed partial class SamOnnxModel
         long start = Stopwatch.GetTimestamp();
         ImageFrame frame = embedding.Frame;
         (double scaleX, double scaleY) = _profile.PromptScale(frame);
-        int rows = scratch.Bind(embedding, prompt, scaleX, scaleY);
+        int rows = scratch.Bind(embedding, DeviceEmbedding(embedding), prompt, scaleX, scaleY);
         _gate.RunWith(scratch.RunOptions, _decoder, _decoderInputNames, scratch.Inputs, _decoderOutputNames, scratch.Outputs, cancellationToken);
 
         string file = Info.Manifest.DecoderFile;

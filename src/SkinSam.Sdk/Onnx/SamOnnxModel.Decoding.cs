@@ -35,9 +35,10 @@ public sealed partial class SamOnnxModel
 
             float[] hasMask = [prompt.MaskInput is null ? 0f : 1f];
             var inputs = new List<OrtValue>(6);
+            OrtValue? device = DeviceEmbedding(embedding);
             try
             {
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
+                inputs.Add(device ?? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [1, rows, 2]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [1, rows]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, LowResLength), MaskInputShape));
@@ -54,7 +55,11 @@ public sealed partial class SamOnnxModel
             {
                 foreach (OrtValue v in inputs)
                 {
-                    v.Dispose();
+                    // The embedding's device tensor belongs to the embedding.
+                    if (!ReferenceEquals(v, device))
+                    {
+                        v.Dispose();
+                    }
                 }
             }
         }
@@ -132,9 +137,10 @@ public sealed partial class SamOnnxModel
             }
 
             var inputs = new List<OrtValue>(6);
+            OrtValue? device = DeviceEmbedding(embedding);
             try
             {
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
+                inputs.Add(device ?? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [b, rows, 2]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [b, rows]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, b * LowResLength), [b, 1, SamContract.LowResSide, SamContract.LowResSide]));
@@ -157,7 +163,11 @@ public sealed partial class SamOnnxModel
             {
                 foreach (OrtValue v in inputs)
                 {
-                    v.Dispose();
+                    // The embedding's device tensor belongs to the embedding.
+                    if (!ReferenceEquals(v, device))
+                    {
+                        v.Dispose();
+                    }
                 }
             }
         }

@@ -49,8 +49,9 @@ public sealed partial class SamOnnxModel : ISegmentationModel
     private readonly TensorBufferPool _pool;
     private readonly KeyValuePair<string, object?>[] _tags;
 
-    private SamOnnxModel(ModelInfo info, SessionOptions sessionOptions, InferenceSession encoder, InferenceSession decoder, TensorBufferPool pool)
+    private SamOnnxModel(ModelInfo info, SessionOptions sessionOptions, InferenceSession encoder, InferenceSession decoder, TensorBufferPool pool, OrtMemoryInfo? deviceMemory)
     {
+        _deviceMemory = deviceMemory;
         Info = info;
         _gate = new OnnxRunGate(nameof(SamOnnxModel), info.Name);
         _pool = pool;
@@ -122,7 +123,7 @@ public sealed partial class SamOnnxModel : ISegmentationModel
                 ProviderAttempts = attempts,
                 FellBackToCpu = fellBack,
             };
-            return new SamOnnxModel(info, so, enc, dec, pool);
+            return new SamOnnxModel(info, so, enc, dec, pool, options.DeviceResidentEmbeddings ? DeviceMemoryFor(options, provider) : null);
         }
         catch
         {
@@ -145,6 +146,7 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         long start = Stopwatch.GetTimestamp();
         float[]? input = null;
         float[]? embedding = null;
+        IDisposableReadOnlyCollection<OrtValue>? devicePayload = null;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -154,7 +156,14 @@ public sealed partial class SamOnnxModel : ISegmentationModel
             using (OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, prepared.Length), prepared.Shape))
             using (OrtValue outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embedding.AsMemory(0, EmbeddingLength), EmbeddingShape))
             {
-                _gate.Run(_encoder, _encoderInputNames, [inputValue], _encoderOutputNames, [outputValue], cancellationToken);
+                if (_deviceMemory is null)
+                {
+                    _gate.Run(_encoder, _encoderInputNames, [inputValue], _encoderOutputNames, [outputValue], cancellationToken);
+                }
+                else
+                {
+                    devicePayload = EncodeToDevice(inputValue, outputValue, cancellationToken);
+                }
             }
 
             ReadOnlySpan<float> values = embedding.AsSpan(0, EmbeddingLength);
@@ -170,12 +179,37 @@ public sealed partial class SamOnnxModel : ISegmentationModel
             SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
             SkinSamInstruments.ImagesProcessed.Add(1, _tags);
             var tensor = ImageEmbeddingTensor.Trusted(SamContract.EmbeddingsName, [.. EmbeddingShape.Select(d => (int)d)], embedding.AsMemory(0, EmbeddingLength));
-            var result = new ImageEmbedding(Info.Name, Info.Fingerprint, prepared.Frame, [tensor], embedding, _pool.ReturnBuffer);
+            ImageEmbedding result;
+            if (devicePayload is null)
+            {
+                result = new ImageEmbedding(Info.Name, Info.Fingerprint, prepared.Frame, [tensor], embedding, _pool.ReturnBuffer);
+            }
+            else
+            {
+                // The device tensor lives as long as the embedding: released by its dispose, before the host buffer.
+                IDisposableReadOnlyCollection<OrtValue> payload = devicePayload;
+                var owner = new ImageEmbedding?[1];
+                result = new ImageEmbedding(Info.Name, Info.Fingerprint, prepared.Frame, [tensor], embedding, buffer =>
+                {
+                    if (owner[0] is { } e)
+                    {
+                        _deviceEmbeddings.Remove(e);
+                    }
+
+                    payload.Dispose();
+                    _pool.Return(buffer);
+                });
+                owner[0] = result;
+                _deviceEmbeddings.Add(result, payload);
+                devicePayload = null;
+            }
+
             embedding = null;
             return result;
         }
         finally
         {
+            devicePayload?.Dispose();
             if (input is not null)
             {
                 _pool.Return(input);
@@ -271,6 +305,10 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         _decoder.Dispose();
         _encoder.Dispose();
         _sessionOptions.Dispose();
+        if (!ReferenceEquals(_deviceMemory, OrtMemoryInfo.DefaultInstance))
+        {
+            _deviceMemory?.Dispose();
+        }
     }
 
     /// <inheritdoc/>
