@@ -42,6 +42,34 @@ public class DecodeBatchBenchmarks
         _batchedEmbedding = _batched.Encode(image);
         var random = new Random(5);
         _prompts = [.. Enumerable.Range(0, B).Select(_ => SegmentationPrompt.FromPoint(random.Next(600), random.Next(450)))];
+        CheckBatchedEqualsLooped();
+    }
+
+    // The timing means nothing unless the batched decoder gives the looped decoder's answers: masks identical and
+    // predicted IoU within 1e-5 for every prompt (the same weights, exported with and without the batch axis).
+    private void CheckBatchedEqualsLooped()
+    {
+        IReadOnlyList<SegmentationResult> looped = _looped!.DecodeBatch(_loopedEmbedding!, _prompts);
+        IReadOnlyList<SegmentationResult> batched = _batched!.DecodeBatch(_batchedEmbedding!, _prompts);
+        int differingPixels = 0;
+        double maxIouDifference = 0;
+        for (int i = 0; i < _prompts.Length; i++)
+        {
+            ReadOnlySpan<byte> a = looped[i].Mask.Data;
+            ReadOnlySpan<byte> b = batched[i].Mask.Data;
+            for (int p = 0; p < a.Length; p++)
+            {
+                differingPixels += a[p] == b[p] ? 0 : 1;
+            }
+
+            maxIouDifference = Math.Max(maxIouDifference, Math.Abs(looped[i].PredictedIou - batched[i].PredictedIou));
+        }
+
+        Console.WriteLine($"// DecodeBatch B={B}: batched vs looped, {differingPixels} differing mask pixels, max |predicted IoU difference| {maxIouDifference:E2}");
+        if (differingPixels != 0 || maxIouDifference > 1e-5)
+        {
+            throw new InvalidOperationException($"Expected the batched decoder to equal the looped one (0 differing pixels, IoU within 1e-5); got {differingPixels} pixels and {maxIouDifference:E2}.");
+        }
     }
 
     /// <summary>Releases everything.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using SkinSam.Sdk;
+using SkinSam.Sdk.ExecutionProviders;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Onnx;
 
@@ -26,9 +27,9 @@ internal static class ModelsCommand
         inspect.SetAction(result =>
         {
             string dir = result.GetValue(folder) ?? common.ModelFolder(result);
-            output.Out.WriteLine($"ONNX Runtime providers in this build: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
             try
             {
+                output.Out.WriteLine($"ONNX Runtime providers in this build: {string.Join(", ", ExecutionProvider.AvailableInThisProcess())}");
                 using ISegmentationModel model = SegmentationModels.Load(dir, common.ModelOptions(result));
                 var info = model.Info;
                 output.Out.WriteLine($"folder:        {info.Path}");

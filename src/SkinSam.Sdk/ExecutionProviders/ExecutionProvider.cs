@@ -67,6 +67,14 @@ public abstract class ExecutionProvider
     }
 
     /// <summary>
+    /// The provider names the loaded native ONNX Runtime library offers (e.g. <c>CPUExecutionProvider</c>), read through
+    /// the SDK's environment, so ONNX Runtime's telemetry is off when this call creates it, as when a model loads.
+    /// </summary>
+    /// <returns>The names ONNX Runtime reports, in its order.</returns>
+    /// <exception cref="ModelLoadException">The native ONNX Runtime library could not be loaded.</exception>
+    public static IReadOnlyList<string> AvailableInThisProcess() => [.. Onnx.OnnxRuntimeEnvironment.Instance().GetAvailableProviders()];
+
+    /// <summary>
     /// Parses a provider list such as <c>cuda,cpu</c> or <c>tensorrt:1,cuda:1,cpu</c> (names: cpu, cuda, tensorrt,
     /// directml, coreml, openvino[:DEVICE], rocm; an optional <c>:N</c> device index).
     /// </summary>

@@ -6,6 +6,15 @@ namespace SkinSam.Sdk.Tests.ExecutionProviders;
 
 public sealed class ExecutionProviderTests
 {
+    [Fact]
+    public void AvailableInThisProcess_AnyBuild_ListsTheCpuProviderOnce()
+    {
+        IReadOnlyList<string> names = ExecutionProvider.AvailableInThisProcess();
+
+        Assert.Contains("CPUExecutionProvider", names);
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
     [FactWithoutCuda]
     public void Load_CudaOnMachineWithoutIt_FallsBackToCpuWithReason()
     {
