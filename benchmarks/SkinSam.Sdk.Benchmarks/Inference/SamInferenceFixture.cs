@@ -75,6 +75,7 @@ public sealed class SamInferenceFixture : IDisposable
         }
 
         Image = SyntheticData.LesionImage(Width, Height, seed: 3);
+        Buffers = new DecodeBuffers(Width, Height);
         Prompts =
         [
             SegmentationPrompt.FromBox(150, 100, 450, 350),
@@ -168,6 +169,9 @@ public sealed class SamInferenceFixture : IDisposable
     /// <summary>An SDK embedding of <see cref="Image"/>, for decode-only runs.</summary>
     public ImageEmbedding Embedding { get; }
 
+    /// <summary>Caller-owned decode buffers for <see cref="ISegmentationModel.DecodeInto"/> (the allocation-free decode).</summary>
+    public DecodeBuffers Buffers { get; }
+
     /// <summary>The preprocessed image tensor.</summary>
     public OrtValue EncoderInput { get; }
 
@@ -195,6 +199,7 @@ public sealed class SamInferenceFixture : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        Buffers.Dispose();
         Embedding.Dispose();
         foreach (OrtValue v in _values)
         {

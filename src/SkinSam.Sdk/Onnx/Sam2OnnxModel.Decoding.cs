@@ -166,7 +166,7 @@ public sealed partial class Sam2OnnxModel
                 {
                     TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(new[] { h, w }, SizeShape),
                     TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(new[] { (long)h, w }, SizeShape),
-                    _ => OrtValue.CreateTensorValueFromMemory(_profile.OrigImSize(frame), SizeShape),
+                    _ => OrtValue.CreateTensorValueFromMemory(Sam2Profile.OrigImSize(frame), SizeShape),
                 });
             }
 

@@ -38,8 +38,8 @@ internal sealed class Sam2Profile : ModelProfile
     /// <inheritdoc/>
     public override MaskSelection DefaultSelection => MaskSelection.DynamicMultimaskViaStability;
 
-    /// <inheritdoc/>
-    public override bool UsesGraphMasks => true;
+    /// <summary>The SAM 2 decoder's own <c>masks</c> output is read when the graph has it (the one resize, done by the graph).</summary>
+    public static bool UsesGraphMasks => true;
 
     /// <summary>x in original pixels to the 1024 frame: <c>x / W * 1024</c> in float32 (SAM 2's order of operations).</summary>
     /// <param name="x">The coordinate.</param>
@@ -64,8 +64,10 @@ internal sealed class Sam2Profile : ModelProfile
     public override ImageFrame CreateFrame(int width, int height) =>
         new(width, height, SamContract.FrameSize, SamContract.FrameSize, SamContract.FrameSize, SamContract.LowResSide);
 
-    /// <inheritdoc/>
-    public override float[] OrigImSize(ImageFrame frame) => [frame.OriginalHeight, frame.OriginalWidth];
+    /// <summary>The decoder's <c>orig_im_size</c> input: (h, w).</summary>
+    /// <param name="frame">The image's frame.</param>
+    /// <returns>Height and width as float32.</returns>
+    public static float[] OrigImSize(ImageFrame frame) => [frame.OriginalHeight, frame.OriginalWidth];
 
     /// <inheritdoc/>
     public override MaskThresholds Thresholds(float maskThreshold, float stabilityOffset)
@@ -75,7 +77,23 @@ internal sealed class Sam2Profile : ModelProfile
     }
 
     /// <inheritdoc/>
-    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination)
+    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ImageFrame frame, Span<float> destination) =>
+        MaskLogitUpsampler.ResizeBilinear(lowResolution, SamContract.LowResSide, SamContract.LowResSide, destination, frame.OriginalWidth, frame.OriginalHeight);
+
+    /// <inheritdoc/>
+    public override (int AboveLow, int AboveHigh, int NonFinite) ThresholdMask(ReadOnlySpan<float> lowResolution, ImageFrame frame, MaskThresholds thresholds, Span<byte> mask)
+    {
+        var sink = new MaskThresholdSink(mask, frame.OriginalWidth, thresholds.Mask, thresholds.StabilityLow, thresholds.StabilityHigh);
+        MaskLogitUpsampler.ResizeBilinearStreaming(lowResolution, SamContract.LowResSide, SamContract.LowResSide, frame.OriginalWidth, frame.OriginalHeight, ref sink);
+        return (sink.AboveLow, sink.AboveHigh, sink.NonFinite);
+    }
+
+    /// <summary>The mask values at the original size: the graph's <c>masks</c> plane when given, else the one resize.</summary>
+    /// <param name="lowResolution">The candidate's 256 x 256 logits.</param>
+    /// <param name="graphMask">The graph's plane at the original size, or empty.</param>
+    /// <param name="frame">The image's frame.</param>
+    /// <param name="destination">Original-size destination.</param>
+    public void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination)
     {
         if (graphMask.IsEmpty)
         {
