@@ -423,8 +423,11 @@ def calibration_feeds(data_dir: str, ids: Sequence[str], encoder_path: str, deco
 
 
 def quantize_folder(model_dir: str, out_dir: str, precision: str, calibration_data: Optional[str] = None,
-                    exclude_ids: Optional[str] = None, calibration_count: int = 32, name: Optional[str] = None) -> QuantizationReport:
-    """Writes the `precision` variant of the fp32 folder `model_dir` into `out_dir` (model.json last)."""
+                    exclude_ids: Optional[str] = None, calibration_count: int = 32, name: Optional[str] = None,
+                    fp16_min_elements: Optional[int] = None) -> QuantizationReport:
+    """Writes the `precision` variant of the fp32 folder `model_dir` into `out_dir` (model.json last).
+    `fp16_min_elements` overrides the exporter's 4096-value floor for float16 storage (the tiny test fixture's tensors
+    are all below it)."""
     if precision not in PRECISIONS:
         raise ValueError(f"Expected --precision one of {', '.join(PRECISIONS)}; got {precision}")
     manifest_path = os.path.join(model_dir, "model.json")
@@ -465,9 +468,9 @@ def quantize_folder(model_dir: str, out_dir: str, precision: str, calibration_da
             start = time.perf_counter()
             proto = onnx.load(path)
             if precision == "fp16":
-                from sam.exporting import convert_weights_to_fp16
+                from sam.exporting import FP16_MIN_ELEMENTS, convert_weights_to_fp16
 
-                report.quantized[part] = convert_weights_to_fp16(proto)
+                report.quantized[part] = convert_weights_to_fp16(proto, fp16_min_elements or FP16_MIN_ELEMENTS)
             elif precision == "int8-dynamic":
                 report.quantized[part], report.kept_float[part] = quantize_dynamic(proto)
             else:

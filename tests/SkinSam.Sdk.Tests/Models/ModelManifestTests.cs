@@ -86,7 +86,7 @@ public sealed class ModelManifestTests
     [InlineData("""{"Preprocessing": "medsam"}""", "'Preprocessing': expected a key the schema knows; got an unknown key (did you mean 'preprocessing'?)")]
     [InlineData("""{"decoder": {"varient": "single-mask"}}""", "'decoder.varient': expected a key the schema knows; got an unknown key (did you mean 'decoder.variant'?)")]
     [InlineData("""{"supportNoPrompt": true}""", "'supportNoPrompt': expected a key the schema knows; got an unknown key (did you mean 'supportsNoPrompt'?)")]
-    [InlineData("""{"weights": "x.pth"}""", "'weights': expected one of 'decoder', 'encoder', 'family', 'inputSize', 'license', 'maskThreshold', 'name', 'preprocessing', 'provenance', 'schemaVersion', 'supportsNoPrompt'; got an unknown key")]
+    [InlineData("""{"weights": "x.pth"}""", "'weights': expected one of 'decoder', 'encoder', 'family', 'inputSize', 'license', 'maskThreshold', 'name', 'precision', 'preprocessing', 'provenance', 'schemaVersion', 'supportsNoPrompt'; got an unknown key")]
     [InlineData("""{"name": "x\ud800"}""", "'name': expected a string of valid UTF-16; got \"x\\ud800\" (an unpaired surrogate)")]
     public void Parse_UnknownKey_ThrowsNamingTheClosestKnownKey(string json, string message)
     {
