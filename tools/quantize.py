@@ -328,29 +328,35 @@ def with_extra_outputs(model: onnx.ModelProto, tensors: Sequence[str]) -> onnx.M
 
 
 def calibrate(model: onnx.ModelProto, tensors: Sequence[str], feeds: Sequence[Dict[str, np.ndarray]]) -> Dict[str, Tuple[float, float]]:
-    """min/max of each tensor over the feeds, measured by ONNX Runtime for Node.js (tools/js/calibrate.mjs)."""
+    """min/max of each tensor over the feeds, measured by ONNX Runtime for Node.js (tools/js/calibrate.mjs). One process
+    per sample: a ViT-B encoder returning ~100 intermediate tensors holds several GB until the process ends."""
     import subprocess
 
     from sam import node_runtime
 
     node_runtime.ensure_installed()
+    ranges: Dict[str, Tuple[float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="calibrate-") as work:
         path = os.path.join(work, "augmented.onnx")
         onnx.save_model(with_extra_outputs(model, tensors), path)
         for i, feed in enumerate(feeds):
-            sample = os.path.join(work, "feeds", f"{i:05d}")
+            sample_root = os.path.join(work, f"feeds-{i:05d}")
+            sample = os.path.join(sample_root, "sample")
             os.makedirs(sample)
             for name, value in feed.items():
                 np.save(os.path.join(sample, name + ".npy"), np.ascontiguousarray(value))
-        done = subprocess.run(["node", CALIBRATE_JS, path, os.path.join(work, "feeds")], cwd=os.path.dirname(CALIBRATE_JS),
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"calibration in onnxruntime-node failed:\n{done.stderr[-4000:]}")
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-    missing = [t for t in tensors if t not in result["ranges"]]
+            done = subprocess.run(["node", CALIBRATE_JS, path, sample_root], cwd=os.path.dirname(CALIBRATE_JS),
+                                  capture_output=True, text=True)
+            shutil.rmtree(sample_root, ignore_errors=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"calibration in onnxruntime-node failed:\n{done.stderr[-4000:]}")
+            for name, (lo, hi) in json.loads(done.stdout.strip().splitlines()[-1])["ranges"].items():
+                old = ranges.get(name)
+                ranges[name] = (min(old[0], lo), max(old[1], hi)) if old else (float(lo), float(hi))
+    missing = [t for t in tensors if t not in ranges]
     if missing:
         raise RuntimeError(f"Expected a range for every planned tensor; got none for {missing[:5]}")
-    return {k: (float(v[0]), float(v[1])) for k, v in result["ranges"].items()}
+    return ranges
 
 
 # ---------------------------------------------------------------------------------------------------------------
