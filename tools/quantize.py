@@ -492,10 +492,11 @@ def quantize_folder(model_dir: str, out_dir: str, precision: str, calibration_da
                          f"{len(ids)} training images of {os.path.basename(os.path.normpath(calibration_data or ''))} "
                          f"(tight ground-truth box and no prompt for the decoder)"),
         }[precision]
+        source_name = manifest.get("name", os.path.basename(os.path.normpath(model_dir)))
         manifest["name"] = name or os.path.basename(os.path.normpath(out_dir))
         manifest["precision"] = precision
         manifest["provenance"] = (manifest.get("provenance", "") +
-                                  f" Variant {precision} of {manifest_path}: {what}; written by tools/quantize.py.").strip()
+                                  f" Variant {precision} of the fp32 model '{source_name}': {what}; written by tools/quantize.py.").strip()
         with open(os.path.join(work, "model.json"), "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, indent=2)
             handle.write("\n")
