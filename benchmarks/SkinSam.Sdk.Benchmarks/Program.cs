@@ -30,6 +30,12 @@ foreach ((string name, string? folder, string note) in BenchmarkModelCatalog.Des
     Console.WriteLine($"  {name,-13} {(folder is null ? "skipped" : "USED"),-8} {note}");
 }
 
+Console.WriteLine("SkinSam.Sdk benchmarks: precision variants (PrecisionVariantBenchmarks)");
+foreach ((string name, bool usable, string note) in SkinSam.Sdk.Benchmarks.Inference.PrecisionVariantBenchmarks.Describe())
+{
+    Console.WriteLine($"  {name,-13} {(usable ? "USED" : "skipped"),-8} {note}");
+}
+
 if (!ProviderCatalog.CudaOnly().Any())
 {
     Console.WriteLine("  GpuIoBindingBenchmarks has no cases: CUDA is absent (GPU numbers: not measured).");

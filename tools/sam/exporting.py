@@ -228,6 +228,7 @@ def write_manifest(out_dir: str, options: ExportOptions) -> dict:
         "encoder": {"file": "encoder.onnx", "variant": "image-nchw"},
         "decoder": {"file": "decoder.onnx", "variant": options.decoder_variant, "batchAxis": options.decoder_batch_axis},
         "supportsNoPrompt": options.supports_no_prompt,
+        **({"precision": "fp16"} if options.fp16 else {}),
         "license": options.license,
         "provenance": options.provenance,
     }

@@ -164,4 +164,6 @@ def test_fp16_weights_keep_float32_io_and_stay_close(tiny_model, tiny_export, ex
     assert set(report.fp16_max_abs_diff) == {"image_embeddings", "masks", "iou_predictions", "low_res_masks"}
     assert report.fp16_max_abs_diff["image_embeddings"] < 0.05
     with open(os.path.join(out, "model.json"), encoding="utf-8") as handle:
-        assert "fp16 vs fp32 max abs diff" in json.load(handle)["provenance"]
+        manifest = json.load(handle)
+    assert "fp16 vs fp32 max abs diff" in manifest["provenance"]
+    assert manifest["precision"] == "fp16"

@@ -21,6 +21,9 @@ public sealed record ModelInfo
     /// <summary>The preprocessing profile.</summary>
     public PreprocessingProfile Preprocessing => Manifest.Preprocessing;
 
+    /// <summary>How the model's weights and inner arithmetic are stored, from the manifest (<see cref="ModelPrecision.Fp32"/> when it does not say).</summary>
+    public ModelPrecision Precision => Manifest.Precision;
+
     /// <summary>The encoder export detected from the ONNX signature.</summary>
     public EncoderVariant? EncoderVariant { get; init; }
 

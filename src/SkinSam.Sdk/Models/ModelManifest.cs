@@ -54,6 +54,9 @@ public sealed record ModelManifest
     /// <summary>True when the model was trained to segment with no prompt (the padding point alone).</summary>
     public bool SupportsNoPrompt { get; init; }
 
+    /// <summary>How the weights and inner arithmetic are stored (<c>"precision"</c>: <c>fp32</c>, the default, <c>fp16</c>, <c>int8-dynamic</c>, <c>int8-qdq</c>).</summary>
+    public ModelPrecision Precision { get; init; } = ModelPrecision.Fp32;
+
     /// <summary>SPDX licence expression of the weights.</summary>
     public string? License { get; init; }
 
@@ -146,6 +149,7 @@ public sealed record ModelManifest
                 DecoderVariant = reader.Child("decoder").NullableEnum("variant", ("multimask", Models.DecoderVariant.Multimask), ("single-mask", Models.DecoderVariant.SingleMask), ("low-res-only", Models.DecoderVariant.LowResOnly)),
                 DecoderBatchAxis = reader.Child("decoder").Bool("batchAxis", false),
                 SupportsNoPrompt = reader.Bool("supportsNoPrompt", false),
+                Precision = reader.Enum("precision", ModelPrecision.Fp32, PrecisionNames),
                 License = reader.String("license", null),
                 Provenance = reader.String("provenance", null),
             };
@@ -230,6 +234,11 @@ public sealed record ModelManifest
             w.WriteBoolean("batchAxis", DecoderBatchAxis);
             w.WriteEndObject();
             w.WriteBoolean("supportsNoPrompt", SupportsNoPrompt);
+            if (Precision != ModelPrecision.Fp32)
+            {
+                w.WriteString("precision", PrecisionNames.First(p => p.Value == Precision).Name);
+            }
+
             if (License is not null)
             {
                 w.WriteString("license", License);
@@ -245,6 +254,10 @@ public sealed record ModelManifest
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>The manifest names of <see cref="ModelPrecision"/>; fp32 is omitted by <see cref="ToJson"/>, as the exporter omits it.</summary>
+    private static readonly (string Name, ModelPrecision Value)[] PrecisionNames =
+        [("fp32", ModelPrecision.Fp32), ("fp16", ModelPrecision.Fp16), ("int8-dynamic", ModelPrecision.Int8Dynamic), ("int8-qdq", ModelPrecision.Int8Qdq)];
 
     /// <summary>
     /// Every key the schema reads is recorded while reading (<paramref name="asked"/>), so the schema has one source;

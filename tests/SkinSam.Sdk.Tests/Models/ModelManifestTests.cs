@@ -104,7 +104,7 @@ public sealed class ModelManifestTests
     [InlineData("""{"Preprocessing": "medsam"}""", "'Preprocessing': expected a key the schema knows; got an unknown key (did you mean 'preprocessing'?)")]
     [InlineData("""{"decoder": {"varient": "single-mask"}}""", "'decoder.varient': expected a key the schema knows; got an unknown key (did you mean 'decoder.variant'?)")]
     [InlineData("""{"supportNoPrompt": true}""", "'supportNoPrompt': expected a key the schema knows; got an unknown key (did you mean 'supportsNoPrompt'?)")]
-    [InlineData("""{"weights": "x.pth"}""", "'weights': expected one of 'decoder', 'encoder', 'family', 'inputSize', 'license', 'maskThreshold', 'name', 'preprocessing', 'provenance', 'schemaVersion', 'supportsNoPrompt'; got an unknown key")]
+    [InlineData("""{"weights": "x.pth"}""", "'weights': expected one of 'decoder', 'encoder', 'family', 'inputSize', 'license', 'maskThreshold', 'name', 'precision', 'preprocessing', 'provenance', 'schemaVersion', 'supportsNoPrompt'; got an unknown key")]
     [InlineData("""{"name": "x\ud800"}""", "'name': expected a string of valid UTF-16; got \"x\\ud800\" (an unpaired surrogate)")]
     public void Parse_UnknownKey_ThrowsNamingTheClosestKnownKey(string json, string message)
     {
@@ -133,5 +133,33 @@ public sealed class ModelManifestTests
         string json = "{\"provenance\": \"" + new string('a', ModelManifest.MaxLength) + "\"}";
         var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, "model.json"));
         Assert.Equal($"model.json: expected a manifest of at most 1048576 characters; got {json.Length}.", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("fp32", ModelPrecision.Fp32)]
+    [InlineData("fp16", ModelPrecision.Fp16)]
+    [InlineData("int8-dynamic", ModelPrecision.Int8Dynamic)]
+    [InlineData("int8-qdq", ModelPrecision.Int8Qdq)]
+    public void Parse_Precision_ReadsEachVariantAndRoundTrips(string name, ModelPrecision precision)
+    {
+        ModelManifest m = ModelManifest.Parse($$"""{"precision": "{{name}}"}""");
+        Assert.Equal(precision, m.Precision);
+        Assert.Equal(m, ModelManifest.Parse(m.ToJson()));
+        Assert.Equal(precision != ModelPrecision.Fp32, m.ToJson().Contains("\"precision\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_NoPrecision_IsFp32()
+    {
+        Assert.Equal(ModelPrecision.Fp32, ModelManifest.Parse("{}").Precision);
+    }
+
+    [Theory]
+    [InlineData("""{"precision": "int8"}""", "'precision': expected one of \"fp32\", \"fp16\", \"int8-dynamic\", \"int8-qdq\"; got \"int8\"")]
+    [InlineData("""{"precision": 16}""", "'precision': expected a string; got Number")]
+    public void Parse_BadPrecision_ThrowsNamingTheChoices(string json, string message)
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, "model.json"));
+        Assert.Equal($"model.json: 1 problem(s): {message}.", ex.Message);
     }
 }
