@@ -12,7 +12,7 @@ if (args.Contains("--prepare-models"))
     return RandomModelExporter.PrepareAll();
 }
 
-// --paired decode|encode --model NAME: bare and SDK calls alternating in one process (Inference/PairedOverhead.cs).
+// --paired decode|decode-into|encode --model NAME: bare and SDK calls alternating in one process (Inference/PairedOverhead.cs).
 if (args.Contains("--paired"))
 {
     return SkinSam.Sdk.Benchmarks.Inference.PairedOverhead.Run(args);

@@ -10,9 +10,9 @@ using SkinSam.Sdk.Prompts;
 namespace SkinSam.Sdk.Benchmarks.Inference;
 
 /// <summary>
-/// (c) GPU throughput, only when CUDA is usable (no cases otherwise). The SDK does not yet keep embeddings on
-/// the device: its <c>Segment</c> copies the embedding to the host and back. The I/O-binding variant is written
-/// here with raw ONNX Runtime (<see cref="OrtIoBinding"/>): the encoder's output is bound to CUDA memory and fed
+/// (c) GPU throughput, only when CUDA is usable (no cases otherwise). By default the SDK's <c>Segment</c> copies
+/// the embedding to the host and back; with <see cref="ModelOptions.DeviceResidentEmbeddings"/> it keeps it in CUDA
+/// memory (<c>SdkSegmentDeviceResident</c>). The I/O-binding variant is also written here with raw ONNX Runtime (<see cref="OrtIoBinding"/>): the encoder's output is bound to CUDA memory and fed
 /// to the decoder from there, measuring what device-resident embeddings could give. Per image: SDK
 /// preprocessing, encode, one box decode.
 /// </summary>
@@ -23,6 +23,7 @@ public class GpuIoBindingBenchmarks
     private readonly List<OrtValue> _values = [];
     private ImageBuffer[] _images = [];
     private ISegmentationModel? _model;
+    private ISegmentationModel? _deviceModel;
     private SessionOptions? _options;
     private InferenceSession? _encoder;
     private InferenceSession? _decoder;
@@ -55,6 +56,17 @@ public class GpuIoBindingBenchmarks
         string folder = BenchmarkModelCatalog.FolderOf(Model);
         var options = ProviderCatalog.Options(Provider);
         _model = SegmentationModels.Load(folder, options);
+        _deviceModel = SegmentationModels.Load(folder, new ModelOptions
+        {
+            Providers = options.Providers,
+            AllowCpuFallback = options.AllowCpuFallback,
+            IntraOpThreads = options.IntraOpThreads,
+            InterOpThreads = options.InterOpThreads,
+            OptimizationLevel = options.OptimizationLevel,
+            EnableMemoryPattern = options.EnableMemoryPattern,
+            EnableCpuMemArena = options.EnableCpuMemArena,
+            DeviceResidentEmbeddings = true,
+        });
         _options = options.CreateSessionOptions();
         ProviderCatalog.Create(Provider).AppendTo(_options, OrtEnv.Instance().GetAvailableProviders());
         _encoder = new InferenceSession(Path.Combine(folder, _model.Info.Manifest.EncoderFile), _options);
@@ -94,6 +106,7 @@ public class GpuIoBindingBenchmarks
         _decoder?.Dispose();
         _encoder?.Dispose();
         _options?.Dispose();
+        _deviceModel?.Dispose();
         _model?.Dispose();
     }
 
@@ -104,6 +117,16 @@ public class GpuIoBindingBenchmarks
         foreach (ImageBuffer image in _images)
         {
             _ = _model!.Segment(image, SegmentationPrompt.FromBox(150, 100, 450, 350));
+        }
+    }
+
+    /// <summary>The SDK with <see cref="ModelOptions.DeviceResidentEmbeddings"/>: the embedding stays in CUDA memory between encode and decode.</summary>
+    [Benchmark(OperationsPerInvoke = StreamLength)]
+    public void SdkSegmentDeviceResident()
+    {
+        foreach (ImageBuffer image in _images)
+        {
+            _ = _deviceModel!.Segment(image, SegmentationPrompt.FromBox(150, 100, 450, 350));
         }
     }
 

@@ -24,20 +24,20 @@ namespace SkinSam.Sdk.Benchmarks.Inference;
 /// </summary>
 public static class PairedOverhead
 {
-    /// <summary>Runs <c>--paired decode|encode|encode-aa --model NAME [--pairs N] [--warmup N] [--bare-first] [--out FILE]</c>.</summary>
+    /// <summary>Runs <c>--paired decode|decode-into|encode|encode-aa --model NAME [--pairs N] [--warmup N] [--bare-first] [--out FILE]</c>.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <returns>0, or 2 for bad arguments.</returns>
     public static int Run(string[] args)
     {
         string? part = Value(args, "--paired");
         string model = Value(args, "--model") ?? "tiny";
-        if (part is not ("decode" or "encode" or "encode-aa"))
+        if (part is not ("decode" or "decode-into" or "encode" or "encode-aa"))
         {
-            Console.Error.WriteLine($"Expected --paired decode, encode or encode-aa; got '{part}'.");
+            Console.Error.WriteLine($"Expected --paired decode, decode-into, encode or encode-aa; got '{part}'.");
             return 2;
         }
 
-        if (!TryCount(args, "--pairs", part == "decode" ? 200 : 5, out int pairs) || !TryCount(args, "--warmup", part == "decode" ? 20 : 1, out int warmup))
+        if (!TryCount(args, "--pairs", part.StartsWith("decode", StringComparison.Ordinal) ? 200 : 5, out int pairs) || !TryCount(args, "--warmup", part.StartsWith("decode", StringComparison.Ordinal) ? 20 : 1, out int warmup))
         {
             return 2;
         }
@@ -54,10 +54,13 @@ public static class PairedOverhead
 
         bool bareFirst = args.Contains("--bare-first");
         using var fixture = new SamInferenceFixture(model, "cpu", loadBareFirst: bareFirst);
-        Func<double> bare = part == "decode" ? () => Time(() => fixture.BareDecode(0)) : () => Time(fixture.BareEncode);
-        Func<double> sdk = part == "decode"
-            ? () => Time(() => fixture.Model.Decode(fixture.Embedding, fixture.Prompts[0]))
-            : () => Time(() => fixture.Model.Encode(fixture.Image).Dispose());
+        Func<double> bare = part.StartsWith("decode", StringComparison.Ordinal) ? () => Time(() => fixture.BareDecode(0)) : () => Time(fixture.BareEncode);
+        Func<double> sdk = part switch
+        {
+            "decode" => () => Time(() => fixture.Model.Decode(fixture.Embedding, fixture.Prompts[0])),
+            "decode-into" => () => Time(() => fixture.Model.DecodeInto(fixture.Embedding, fixture.Prompts[0], fixture.Buffers)),
+            _ => () => Time(() => fixture.Model.Encode(fixture.Image).Dispose()),
+        };
         string loaded = bareFirst ? "bare sessions loaded first (--bare-first)" : "SDK sessions loaded first";
         return Measure(args, part, model, pairs, warmup, $"bare* = InferenceSession.Run on prepared tensors, sdk* = the SDK call; {loaded}", bare, sdk);
     }

@@ -129,6 +129,7 @@ public sealed class SamInferenceFixture : IDisposable
         }
 
         Embedding = Model.Encode(Image);
+        Buffers = new DecodeBuffers(Width, Height);
     }
 
     /// <summary>The SDK model.</summary>
@@ -151,6 +152,9 @@ public sealed class SamInferenceFixture : IDisposable
 
     /// <summary>An SDK embedding of <see cref="Image"/>, for decode-only runs.</summary>
     public ImageEmbedding Embedding { get; }
+
+    /// <summary>Caller-owned decode buffers for <see cref="ISegmentationModel.DecodeInto"/> (the allocation-free decode).</summary>
+    public DecodeBuffers Buffers { get; }
 
     /// <summary>The preprocessed image tensor.</summary>
     public OrtValue EncoderInput { get; }
@@ -179,6 +183,7 @@ public sealed class SamInferenceFixture : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        Buffers.Dispose();
         Embedding.Dispose();
         foreach (OrtValue v in _values)
         {

@@ -18,6 +18,9 @@ internal sealed class BuiltInExecutionProvider : ExecutionProvider
 
     public BuiltInProviderKind Kind => _kind;
 
+    /// <summary>The device index the provider was created for.</summary>
+    public int DeviceId => _deviceId;
+
     public override string Name => _kind switch
     {
         BuiltInProviderKind.Cpu => "CPUExecutionProvider",

@@ -35,6 +35,16 @@ public sealed class ModelOptions
     /// <summary>ONNX Runtime's CPU memory arena. Default: on. Off trades speed for a smaller resident set.</summary>
     public bool EnableCpuMemArena { get; init; } = true;
 
+    /// <summary>
+    /// Keep each embedding's tensor where the execution provider computes (ONNX Runtime I/O binding) from encode to
+    /// decode: the encoder's output is bound to the provider's memory (CUDA device memory for CUDA and TensorRT, the
+    /// CPU allocator for CPU) and fed to every decode of that embedding from there, instead of being copied to the
+    /// host and back per decode. The embedding still carries host values (copied once at encode) for
+    /// <see cref="ImageEmbedding.Values"/>, saving and the cache. Other providers keep host embeddings.
+    /// Default: off. The masks are the same either way.
+    /// </summary>
+    public bool DeviceResidentEmbeddings { get; init; }
+
     /// <summary>Checks every setting and throws one <see cref="ArgumentException"/> listing all problems.</summary>
     /// <exception cref="ArgumentException">One or more settings are out of range.</exception>
     public void Validate()

@@ -47,6 +47,44 @@ public static class SegmentationModelExtensions
         return results;
     }
 
+    /// <summary>The default <see cref="ISegmentationModel.DecodeInto"/>: <see cref="ISegmentationModel.Decode"/>, then copies into the buffers.</summary>
+    internal static DecodeSummary DecodeIntoByCopy(ISegmentationModel model, ImageEmbedding embedding, SegmentationPrompt prompt, DecodeBuffers buffers, DecodeOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        CheckDecodeInto(embedding, buffers, options);
+        buffers.Enter();
+        try
+        {
+            SegmentationResult result = model.Decode(embedding, prompt, options, cancellationToken);
+            result.Mask.Data.CopyTo(buffers.Mask.Data);
+            result.LowResLogits.AsSpan().CopyTo(buffers.LowResBuffer);
+            return new DecodeSummary(result.MaskIndex, result.PredictedIou, result.StabilityScore, result.Selection, result.Area, result.BoundingBox, result.Elapsed);
+        }
+        finally
+        {
+            buffers.Exit();
+        }
+    }
+
+    /// <summary>The argument checks every <see cref="ISegmentationModel.DecodeInto"/> makes first.</summary>
+    internal static void CheckDecodeInto(ImageEmbedding embedding, DecodeBuffers buffers, DecodeOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        ObjectDisposedException.ThrowIf(buffers.IsDisposed, buffers);
+        if (buffers.Width != embedding.OriginalWidth || buffers.Height != embedding.OriginalHeight)
+        {
+            throw new ArgumentException(
+                $"Expected DecodeBuffers of the embedding's original size {embedding.OriginalWidth}x{embedding.OriginalHeight}; got {buffers.Width}x{buffers.Height}.", nameof(buffers));
+        }
+
+        if (options is { MultimaskOutput: true } or { ReturnLogits: true })
+        {
+            throw new ArgumentException(
+                $"Expected DecodeOptions with MultimaskOutput and ReturnLogits off for DecodeInto (it writes the chosen mask only); got MultimaskOutput = {options.MultimaskOutput}, ReturnLogits = {options.ReturnLogits}. Use Decode for candidates and logits.",
+                nameof(options));
+        }
+    }
+
     internal static void CheckPrompts(IReadOnlyList<SegmentationPrompt> prompts)
     {
         ArgumentNullException.ThrowIfNull(prompts);

@@ -48,9 +48,6 @@ internal sealed class MedSamProfile : ModelProfile
     public override MaskSelection DefaultSelection => MaskSelection.PredictorFirstMask;
 
     /// <inheritdoc/>
-    public override bool UsesGraphMasks => false;
-
-    /// <inheritdoc/>
     public override void CheckManifest(ModelManifest manifest, string manifestPath)
     {
         if (manifest.EncoderVariant == EncoderVariant.InputImageHwc)
@@ -93,16 +90,20 @@ internal sealed class MedSamProfile : ModelProfile
         new(width, height, SamContract.FrameSize, SamContract.FrameSize, SamContract.FrameSize, SamContract.LowResSide);
 
     /// <inheritdoc/>
-    /// <remarks>The graph's <c>masks</c> output is not fetched; the frame size keeps whatever the graph computes for it bounded.</remarks>
-    public override float[] OrigImSize(ImageFrame frame) => [frame.PaddedSide, frame.PaddedSide];
-
-    /// <inheritdoc/>
     public override MaskThresholds Thresholds(float maskThreshold, float stabilityOffset) => new(
         MaskProbabilityUpsampler.ProbabilityOf(maskThreshold),
         MaskProbabilityUpsampler.ProbabilityOf((double)maskThreshold - stabilityOffset),
         MaskProbabilityUpsampler.ProbabilityOf((double)maskThreshold + stabilityOffset));
 
     /// <inheritdoc/>
-    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination) =>
+    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ImageFrame frame, Span<float> destination) =>
         MaskProbabilityUpsampler.Upsample(lowResolution, frame.OriginalWidth, frame.OriginalHeight, destination);
+
+    /// <inheritdoc/>
+    public override (int AboveLow, int AboveHigh, int NonFinite) ThresholdMask(ReadOnlySpan<float> lowResolution, ImageFrame frame, MaskThresholds thresholds, Span<byte> mask)
+    {
+        var sink = new MaskThresholdSink(mask, frame.OriginalWidth, thresholds.Mask, thresholds.StabilityLow, thresholds.StabilityHigh);
+        MaskProbabilityUpsampler.UpsampleStreaming(lowResolution, frame.OriginalWidth, frame.OriginalHeight, ref sink);
+        return (sink.AboveLow, sink.AboveHigh, sink.NonFinite);
+    }
 }

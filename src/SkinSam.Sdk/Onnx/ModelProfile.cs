@@ -1,5 +1,6 @@
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Postprocessing;
 using SkinSam.Sdk.Preprocessing;
 
 namespace SkinSam.Sdk.Onnx;
@@ -7,7 +8,7 @@ namespace SkinSam.Sdk.Onnx;
 /// <summary>
 /// Everything that differs between the ways a SAM v1 model's weights expect to be used, in one named object
 /// (DESIGN 3): how an image becomes the encoder input, how prompt coordinates map into the model's frame, what
-/// the decoder is fed for the image size, which decoder outputs the mask comes from and how, the thresholds,
+/// the mask comes back from the decoder's low-resolution logits to the original size, the thresholds,
 /// and the default mask selection. <see cref="SamOnnxModel"/> runs the sessions and asks the profile; it holds
 /// no profile decision of its own.
 /// </summary>
@@ -31,13 +32,6 @@ internal abstract class ModelProfile
 
     /// <summary>The rule <see cref="MaskSelection.ModelDefault"/> resolves to.</summary>
     public abstract MaskSelection DefaultSelection { get; }
-
-    /// <summary>
-    /// True when the mask comes from the decoder's <c>masks</c> output (logits the graph already resized to the
-    /// original size) when the decoder has one; false when it always comes from <c>low_res_masks</c>, so the SDK
-    /// does not fetch <c>masks</c> at all.
-    /// </summary>
-    public abstract bool UsesGraphMasks { get; }
 
     /// <summary>The profile of a manifest's <c>preprocessing</c> value.</summary>
     /// <param name="profile">The manifest's profile.</param>
@@ -92,11 +86,6 @@ internal abstract class ModelProfile
     /// <returns>The frame.</returns>
     public abstract ImageFrame CreateFrame(int width, int height);
 
-    /// <summary>The <c>orig_im_size</c> input (h, w) for an image in <paramref name="frame"/>.</summary>
-    /// <param name="frame">The image's frame.</param>
-    /// <returns>A new two-element array.</returns>
-    public abstract float[] OrigImSize(ImageFrame frame);
-
     /// <summary>
     /// The thresholds on the values <see cref="WriteMaskValues"/> writes: the mask is <c>value &gt; Mask</c>, and
     /// the stability score counts <c>value &gt; High</c> over <c>value &gt; Low</c>.
@@ -106,12 +95,27 @@ internal abstract class ModelProfile
     /// <returns>The three thresholds.</returns>
     public abstract MaskThresholds Thresholds(float maskThreshold, float stabilityOffset);
 
-    /// <summary>Writes the values the mask is thresholded on, at the original size, for one candidate mask.</summary>
+    /// <summary>
+    /// Writes the values the mask is thresholded on, at the original size, for one candidate mask: what
+    /// <see cref="ThresholdMask"/> thresholds, for callers that asked for the logits.
+    /// </summary>
     /// <param name="lowResolution">The candidate's 256 x 256 <c>low_res_masks</c> logits.</param>
-    /// <param name="graphMask">The candidate's <c>masks</c> logits at the original size, or empty when not fetched.</param>
     /// <param name="frame">The image's frame: the route from the low-resolution side back to the original size.</param>
     /// <param name="destination"><c>OriginalWidth * OriginalHeight</c> values.</param>
-    public abstract void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination);
+    public abstract void WriteMaskValues(ReadOnlySpan<float> lowResolution, ImageFrame frame, Span<float> destination);
+
+    /// <summary>
+    /// Thresholds one candidate straight from its low-resolution logits into <paramref name="mask"/>, with the
+    /// stability counts, streaming the upsampled values a block of rows at a time: bit-identical to
+    /// <see cref="WriteMaskValues"/> then <see cref="MaskThreshold.ApplyAndCount"/>, without the original-size float
+    /// plane (4 bytes per pixel; 324 MB at 9000 x 9000).
+    /// </summary>
+    /// <param name="lowResolution">The candidate's 256 x 256 <c>low_res_masks</c> logits.</param>
+    /// <param name="frame">The image's frame.</param>
+    /// <param name="thresholds">From <see cref="Thresholds"/>.</param>
+    /// <param name="mask"><c>OriginalWidth * OriginalHeight</c> bytes, every one written.</param>
+    /// <returns>The values above the low and the high stability threshold, and the count of NaN or infinite values.</returns>
+    public abstract (int AboveLow, int AboveHigh, int NonFinite) ThresholdMask(ReadOnlySpan<float> lowResolution, ImageFrame frame, MaskThresholds thresholds, Span<byte> mask);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -61,10 +61,39 @@ internal sealed class OnnxRunGate
     public void Run(InferenceSession session, string[] inputNames, OrtValue[] inputs, string[] outputNames, OrtValue[] outputs, CancellationToken cancellationToken)
     {
         using var runOptions = new RunOptions();
+        RunWith(runOptions, session, inputNames, inputs, outputNames, outputs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs into preallocated outputs with caller-owned <see cref="RunOptions"/> (reused across calls by one caller at a
+    /// time, e.g. a <see cref="Models.DecodeBuffers"/>' state): Terminate is cleared before the run.
+    /// </summary>
+    public void RunWith(RunOptions runOptions, InferenceSession session, string[] inputNames, OrtValue[] inputs, string[] outputNames, OrtValue[] outputs, CancellationToken cancellationToken)
+    {
+        runOptions.Terminate = false;
         using CancellationTokenRegistration registration = Track(runOptions, cancellationToken);
         try
         {
             session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw Translate(ex, cancellationToken);
+        }
+        finally
+        {
+            Untrack(runOptions);
+        }
+    }
+
+    /// <summary>Runs a session over an I/O binding (outputs bound to a device, for embeddings kept there).</summary>
+    public void RunBinding(InferenceSession session, OrtIoBinding binding, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions();
+        using CancellationTokenRegistration registration = Track(runOptions, cancellationToken);
+        try
+        {
+            session.RunWithBinding(runOptions, binding);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -25,6 +25,17 @@ internal static class SamContract
     public const string IouPredictions = "iou_predictions";
     public const string LowResMasks = "low_res_masks";
 
+    /// <summary>
+    /// The <c>orig_im_size</c> the SDK feeds, (h, w) = (1, 1024), whatever the image size. The mask comes from the
+    /// chosen candidate's <c>low_res_masks</c> (upsampled by the profile, one candidate at a time), and the graph's
+    /// <c>masks</c> output is never fetched; but ONNX Runtime runs every node of a graph whatever is fetched, so with
+    /// the real (h, w) it would still build K original-size float planes in its arena (1.3 GB at 9000 x 9000, kept
+    /// by the arena afterwards). For (1, 1024) the graph's crop (<c>resize_longest_image_size</c> of it is itself)
+    /// keeps one row of its 1024 x 1024 upsampling and the final resize copies it: <c>masks</c> is [1, K, 1, 1024].
+    /// <c>orig_im_size</c> feeds nothing else in the SAM v1 export (not the IoU, not <c>low_res_masks</c>).
+    /// </summary>
+    public static readonly float[] UnfetchedMasksSize = [1f, FrameSize];
+
     private static readonly int[] EmbeddingDims = [1, EmbeddingChannels, EmbeddingSide, EmbeddingSide];
 
     /// <summary>Finds which encoder export a session is and checks it fully.</summary>

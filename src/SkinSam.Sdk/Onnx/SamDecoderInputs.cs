@@ -10,15 +10,27 @@ namespace SkinSam.Sdk.Onnx;
 /// </summary>
 internal static class SamDecoderInputs
 {
+    /// <summary>The number of <c>point_coords</c> rows of a prompt: its points, then two box corners or one padding point.</summary>
+    public static int RowCount(SegmentationPrompt prompt) => prompt.Points.Count + (prompt.Box is null ? 1 : 2);
+
     /// <summary>The <c>point_coords</c> (x, y pairs in the model's frame) and <c>point_labels</c> rows of a prompt.</summary>
     public static (float[] Coords, float[] Labels) BuildPointInputs(SegmentationPrompt prompt, double scaleX, double scaleY)
     {
-        int n = prompt.Points.Count + (prompt.Box is null ? 1 : 2);
+        int n = RowCount(prompt);
         var coords = new float[n * 2];
         var labels = new float[n];
+        WritePointInputs(prompt, scaleX, scaleY, coords, labels);
+        return (coords, labels);
+    }
+
+    /// <summary>Writes a prompt's rows (<see cref="RowCount"/> of them) into caller-owned buffers, allocating nothing.</summary>
+    public static void WritePointInputs(SegmentationPrompt prompt, double scaleX, double scaleY, Span<float> coords, Span<float> labels)
+    {
         int row = 0;
-        foreach (PromptPoint p in prompt.Points)
+        IReadOnlyList<PromptPoint> points = prompt.Points;
+        for (int i = 0; i < points.Count; i++)
         {
+            PromptPoint p = points[i];
             coords[row * 2] = (float)(p.X * scaleX);
             coords[(row * 2) + 1] = (float)(p.Y * scaleY);
             labels[row++] = (float)p.Label;
@@ -36,10 +48,10 @@ internal static class SamDecoderInputs
         else
         {
             // SAM's official ONNX usage: without a box, one padding point (0, 0) labelled -1.
+            coords[row * 2] = 0f;
+            coords[(row * 2) + 1] = 0f;
             labels[row] = -1f;
         }
-
-        return (coords, labels);
     }
 
     /// <summary>Index of the mask a selection rule picks from predicted IoUs; <paramref name="rows"/> counts every row of point_coords.</summary>

@@ -34,18 +34,18 @@ public sealed partial class SamOnnxModel
             }
 
             float[] hasMask = [prompt.MaskInput is null ? 0f : 1f];
-            float[] origSize = _profile.OrigImSize(embedding.Frame);
             var inputs = new List<OrtValue>(6);
+            OrtValue? device = DeviceEmbedding(embedding);
             try
             {
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
+                inputs.Add(device ?? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [1, rows, 2]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [1, rows]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, LowResLength), MaskInputShape));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, ScalarShape));
                 if (_decoderInputNames.Length == 6)
                 {
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(origSize, SizeShape));
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(SamContract.UnfetchedMasksSize, SizeShape));
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
@@ -55,7 +55,11 @@ public sealed partial class SamOnnxModel
             {
                 foreach (OrtValue v in inputs)
                 {
-                    v.Dispose();
+                    // The embedding's device tensor belongs to the embedding.
+                    if (!ReferenceEquals(v, device))
+                    {
+                        v.Dispose();
+                    }
                 }
             }
         }
@@ -132,18 +136,18 @@ public sealed partial class SamOnnxModel
                 }
             }
 
-            float[] origSize = _profile.OrigImSize(embedding.Frame);
             var inputs = new List<OrtValue>(6);
+            OrtValue? device = DeviceEmbedding(embedding);
             try
             {
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
+                inputs.Add(device ?? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshalReadOnly(embedding.GetTensor(SamContract.EmbeddingsName).Values), EmbeddingShape));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(coords, [b, rows, 2]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(labels, [b, rows]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maskInput.AsMemory(0, b * LowResLength), [b, 1, SamContract.LowResSide, SamContract.LowResSide]));
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, [b]));
                 if (_decoderInputNames.Length == 6)
                 {
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(origSize, SizeShape));
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(SamContract.UnfetchedMasksSize, SizeShape));
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
@@ -159,7 +163,11 @@ public sealed partial class SamOnnxModel
             {
                 foreach (OrtValue v in inputs)
                 {
-                    v.Dispose();
+                    // The embedding's device tensor belongs to the embedding.
+                    if (!ReferenceEquals(v, device))
+                    {
+                        v.Dispose();
+                    }
                 }
             }
         }

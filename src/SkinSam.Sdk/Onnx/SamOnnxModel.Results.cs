@@ -7,19 +7,17 @@ using SkinSam.Sdk.Postprocessing;
 
 namespace SkinSam.Sdk.Onnx;
 
-// SamOnnxModel, output checks and result building: the decoder's outputs checked against the contract (shapes,
-// finite values), the mask selected, thresholded through the profile, and the SegmentationResult built.
+// SamOnnxModel, output checks and result building: the decoder's outputs (IoU predictions, low-res logits) checked
+// against the contract (shapes, finite values), the mask selected on the IoU predictions, the chosen candidate
+// brought to the original size and thresholded through the profile, and the SegmentationResult built.
 public sealed partial class SamOnnxModel
 {
     private SegmentationResult BuildResult(IDisposableReadOnlyCollection<OrtValue> outputs, ImageFrame frame, int rows, DecodeOptions options, MaskSelection selection, long start, int batchIndex = 0, int batchSize = 1)
     {
         int w = frame.OriginalWidth;
         int h = frame.OriginalHeight;
-        bool graphMasks = _graphMasks;
-        OrtValue iouValue = outputs[graphMasks ? 1 : 0];
-        OrtValue lowResValue = outputs[graphMasks ? 2 : 1];
-        ReadOnlySpan<float> iou = iouValue.GetTensorDataAsSpan<float>();
-        ReadOnlySpan<float> lowRes = lowResValue.GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> iou = outputs[0].GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> lowRes = outputs[1].GetTensorDataAsSpan<float>();
         int k = iou.Length / batchSize;
         string file = Info.Manifest.DecoderFile;
         if (k < 1 || iou.Length != k * batchSize || lowRes.Length != batchSize * k * LowResLength)
@@ -35,21 +33,8 @@ public sealed partial class SamOnnxModel
         // candidates the result returns (below), which is all a caller can see.
         CheckFinite(iou, SamContract.IouPredictions, file);
 
-        // Logits at the original size, per candidate, when the graph made them.
-        ReadOnlySpan<float> fullLogits = default;
-        if (graphMasks)
-        {
-            OrtValue masksValue = outputs[0];
-            long[] shape = masksValue.GetTensorTypeAndShape().Shape;
-            fullLogits = masksValue.GetTensorDataAsSpan<float>();
-            if (shape.Length != 4 || shape[0] != batchSize || shape[1] != k || shape[2] != h || shape[3] != w)
-            {
-                throw new ModelOutputException($"{file}: expected '{SamContract.Masks}' of shape [{batchSize},{k},{h},{w}]; got [{string.Join(",", shape)}].");
-            }
-
-            fullLogits = fullLogits.Slice(batchIndex * k * w * h, k * w * h);
-        }
-
+        // The mask is chosen on the IoU predictions alone, before anything is upsampled: only the chosen candidate
+        // (every candidate when multimask output is asked for) is brought to the original size, one at a time.
         int selected = SamDecoderInputs.SelectMask(iou, rows, selection);
         MaskThresholds thresholds = _profile.Thresholds(Info.Manifest.MaskThreshold, options.StabilityOffset);
         var candidates = new List<MaskCandidate>(options.MultimaskOutput ? k : 1);
@@ -65,44 +50,30 @@ public sealed partial class SamOnnxModel
             float[] lowCopy = GC.AllocateUninitializedArray<float>(LowResLength);
             low.CopyTo(lowCopy);
             CheckFinite(lowCopy, SamContract.LowResMasks, file);
-            ReadOnlySpan<float> graphMask = graphMasks ? fullLogits.Slice(i * w * h, w * h) : default;
+
+            // Every pixel of the mask is written by either branch.
+            BinaryMask mask = BinaryMask.CreateUninitialized(w, h);
             float[]? returned = null;
-            float[]? rented = null;
-            ReadOnlySpan<float> logits;
-            if (graphMasks && !options.ReturnLogits)
+            int union, intersection, nonFinite;
+            if (options.ReturnLogits)
             {
-                // The graph already produced logits at the original size: threshold them in place, no copy.
-                logits = graphMask;
+                returned = GC.AllocateUninitializedArray<float>(w * h);
+                _profile.WriteMaskValues(lowCopy, frame, returned);
+                (union, intersection, bool finite) = MaskThreshold.ApplyAndCount(returned, mask.Data, thresholds.Mask, thresholds.StabilityLow, thresholds.StabilityHigh);
+                nonFinite = finite ? 0 : CountNonFinite(returned);
             }
             else
             {
-                float[] buffer = options.ReturnLogits ? (returned = GC.AllocateUninitializedArray<float>(w * h)) : (rented = _pool.Rent(w * h));
-                Span<float> target = buffer.AsSpan(0, w * h);
-                _profile.WriteMaskValues(low, graphMask, frame, target);
-                logits = target;
+                // Streamed a block of rows at a time: no original-size float plane.
+                (union, intersection, nonFinite) = _profile.ThresholdMask(lowCopy, frame, thresholds, mask.Data);
             }
 
-            // One pass: the mask (every pixel written), the stability counts and the finiteness check.
-            BinaryMask mask = BinaryMask.CreateUninitialized(w, h);
-            (int union, int intersection, bool finite) = MaskThreshold.ApplyAndCount(logits, mask.Data, thresholds.Mask, thresholds.StabilityLow, thresholds.StabilityHigh);
-            if (!finite)
+            if (nonFinite > 0)
             {
-                // Count before the buffer goes back to the pool: the logits may live in it.
-                string message = $"{file}: expected finite values in '{(graphMasks ? SamContract.Masks : SamContract.LowResMasks)}'; got {CountNonFinite(logits)} NaN or infinite of {logits.Length} in mask {i}.";
-                if (rented is not null)
-                {
-                    _pool.Return(rented);
-                }
-
-                throw new ModelOutputException(message);
+                throw new ModelOutputException($"{file}: expected finite mask values from '{SamContract.LowResMasks}'; got {nonFinite} NaN or infinite of {(long)w * h} in mask {i} at the original size.");
             }
 
             float stability = StabilityScore.FromCounts(union, intersection);
-            if (rented is not null)
-            {
-                _pool.Return(rented);
-            }
-
             if (i == selected)
             {
                 if (options.FillHoles)

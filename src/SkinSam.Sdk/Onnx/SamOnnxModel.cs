@@ -40,18 +40,18 @@ public sealed partial class SamOnnxModel : ISegmentationModel
     private readonly SessionOptions _sessionOptions;
     private readonly ModelProfile _profile;
 
-    // True when the decoder's 'masks' output is fetched (first of the outputs): the profile uses it and the export has it.
-    private readonly bool _graphMasks;
     private readonly string[] _encoderInputNames;
     private readonly string[] _encoderOutputNames = [SamContract.EmbeddingsName];
     private readonly string[] _decoderInputNames;
-    private readonly string[] _decoderOutputNames;
+    // Only the IoU and the low-res logits: the graph's 'masks' output is never fetched (SamContract.UnfetchedMasksSize).
+    private readonly string[] _decoderOutputNames = [SamContract.IouPredictions, SamContract.LowResMasks];
     private readonly OnnxRunGate _gate;
     private readonly TensorBufferPool _pool;
     private readonly KeyValuePair<string, object?>[] _tags;
 
-    private SamOnnxModel(ModelInfo info, SessionOptions sessionOptions, InferenceSession encoder, InferenceSession decoder, TensorBufferPool pool)
+    private SamOnnxModel(ModelInfo info, SessionOptions sessionOptions, InferenceSession encoder, InferenceSession decoder, TensorBufferPool pool, OrtMemoryInfo? deviceMemory)
     {
+        _deviceMemory = deviceMemory;
         Info = info;
         _gate = new OnnxRunGate(nameof(SamOnnxModel), info.Name);
         _pool = pool;
@@ -61,14 +61,10 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         _tags = [new("model", info.Name), new("provider", info.ExecutionProvider)];
         _profile = ModelProfile.For(info.Preprocessing);
         _encoderInputNames = [info.EncoderVariant == EncoderVariant.InputImageHwc ? SamContract.HwcImageInput : SamContract.ImageInput];
-        _graphMasks = info.DecoderVariant != DecoderVariant.LowResOnly && _profile.UsesGraphMasks;
         bool feedsSize = decoder.InputMetadata.ContainsKey(SamContract.OrigImSize);
         _decoderInputNames = feedsSize
             ? [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput, SamContract.OrigImSize]
             : [SamContract.EmbeddingsName, SamContract.PointCoords, SamContract.PointLabels, SamContract.MaskInput, SamContract.HasMaskInput];
-        _decoderOutputNames = _graphMasks
-            ? [SamContract.Masks, SamContract.IouPredictions, SamContract.LowResMasks]
-            : [SamContract.IouPredictions, SamContract.LowResMasks];
     }
 
     /// <inheritdoc/>
@@ -127,7 +123,7 @@ public sealed partial class SamOnnxModel : ISegmentationModel
                 ProviderAttempts = attempts,
                 FellBackToCpu = fellBack,
             };
-            return new SamOnnxModel(info, so, enc, dec, pool);
+            return new SamOnnxModel(info, so, enc, dec, pool, options.DeviceResidentEmbeddings ? DeviceMemoryFor(options, provider) : null);
         }
         catch
         {
@@ -150,6 +146,7 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         long start = Stopwatch.GetTimestamp();
         float[]? input = null;
         float[]? embedding = null;
+        IDisposableReadOnlyCollection<OrtValue>? devicePayload = null;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -159,7 +156,14 @@ public sealed partial class SamOnnxModel : ISegmentationModel
             using (OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, prepared.Length), prepared.Shape))
             using (OrtValue outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embedding.AsMemory(0, EmbeddingLength), EmbeddingShape))
             {
-                _gate.Run(_encoder, _encoderInputNames, [inputValue], _encoderOutputNames, [outputValue], cancellationToken);
+                if (_deviceMemory is null)
+                {
+                    _gate.Run(_encoder, _encoderInputNames, [inputValue], _encoderOutputNames, [outputValue], cancellationToken);
+                }
+                else
+                {
+                    devicePayload = EncodeToDevice(inputValue, outputValue, cancellationToken);
+                }
             }
 
             ReadOnlySpan<float> values = embedding.AsSpan(0, EmbeddingLength);
@@ -175,12 +179,37 @@ public sealed partial class SamOnnxModel : ISegmentationModel
             SkinSamInstruments.EncodeDuration.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _tags);
             SkinSamInstruments.ImagesProcessed.Add(1, _tags);
             var tensor = ImageEmbeddingTensor.Trusted(SamContract.EmbeddingsName, [.. EmbeddingShape.Select(d => (int)d)], embedding.AsMemory(0, EmbeddingLength));
-            var result = new ImageEmbedding(Info.Name, Info.Fingerprint, prepared.Frame, [tensor], embedding, _pool.ReturnBuffer);
+            ImageEmbedding result;
+            if (devicePayload is null)
+            {
+                result = new ImageEmbedding(Info.Name, Info.Fingerprint, prepared.Frame, [tensor], embedding, _pool.ReturnBuffer);
+            }
+            else
+            {
+                // The device tensor lives as long as the embedding: released by its dispose, before the host buffer.
+                IDisposableReadOnlyCollection<OrtValue> payload = devicePayload;
+                var owner = new ImageEmbedding?[1];
+                result = new ImageEmbedding(Info.Name, Info.Fingerprint, prepared.Frame, [tensor], embedding, buffer =>
+                {
+                    if (owner[0] is { } e)
+                    {
+                        _deviceEmbeddings.Remove(e);
+                    }
+
+                    payload.Dispose();
+                    _pool.Return(buffer);
+                });
+                owner[0] = result;
+                _deviceEmbeddings.Add(result, payload);
+                devicePayload = null;
+            }
+
             embedding = null;
             return result;
         }
         finally
         {
+            devicePayload?.Dispose();
             if (input is not null)
             {
                 _pool.Return(input);
@@ -220,10 +249,15 @@ public sealed partial class SamOnnxModel : ISegmentationModel
     private MaskSelection ResolveSelection(DecodeOptions options) =>
         options.Selection == MaskSelection.ModelDefault ? Info.DefaultSelection : options.Selection;
 
-    private void CheckDecodeArguments(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options)
+    // checkEmbedding false: DecodeInto already checked this very embedding (immutable) on an earlier call.
+    private void CheckDecodeArguments(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options, bool checkEmbedding = true)
     {
         ObjectDisposedException.ThrowIf(embedding.IsDisposed, embedding);
-        CheckEmbedding(embedding);
+        if (checkEmbedding)
+        {
+            CheckEmbedding(embedding);
+        }
+
         if (!float.IsFinite(options.StabilityOffset) || options.StabilityOffset < 0f)
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"Expected DecodeOptions.StabilityOffset finite and at least 0; got {options.StabilityOffset}.");
@@ -271,6 +305,10 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         _decoder.Dispose();
         _encoder.Dispose();
         _sessionOptions.Dispose();
+        if (!ReferenceEquals(_deviceMemory, OrtMemoryInfo.DefaultInstance))
+        {
+            _deviceMemory?.Dispose();
+        }
     }
 
     /// <inheritdoc/>

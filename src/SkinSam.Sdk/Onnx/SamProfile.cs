@@ -8,10 +8,11 @@ namespace SkinSam.Sdk.Onnx;
 /// <summary>
 /// The official SAM profile (<c>"preprocessing": "sam"</c>), as <c>segment_anything</c> and its ONNX export do it:
 /// long side resized to 1024 with Pillow's bilinear filter, ImageNet mean/std on the 0..255 scale, zero padding
-/// (<see cref="SamPreprocessor"/>); prompts scaled by <c>resized / original</c> per axis; <c>orig_im_size</c> is
-/// (h, w); the mask is <c>logits &gt; maskThreshold</c> on SAM's <c>postprocess_masks</c> logits (256 to 1024,
-/// crop, to (h, w)), taken from the graph's <c>masks</c> output or, for a low-res-only decoder, upsampled by
-/// <see cref="MaskLogitUpsampler"/>; stability on logits; default selection <see cref="MaskSelection.OfficialOnnx"/>.
+/// (<see cref="SamPreprocessor"/>); prompts scaled by <c>resized / original</c> per axis;
+/// the mask is <c>logits &gt; maskThreshold</c> on SAM's <c>postprocess_masks</c> logits (256 to 1024, crop, to
+/// (h, w)), computed from the chosen candidate's <c>low_res_masks</c> by <see cref="MaskLogitUpsampler"/> (the
+/// graph's <c>masks</c> output is not fetched, see <see cref="SamContract.UnfetchedMasksSize"/>); stability on
+/// logits; default selection <see cref="MaskSelection.OfficialOnnx"/>.
 /// </summary>
 internal sealed class SamProfile : ModelProfile
 {
@@ -34,9 +35,6 @@ internal sealed class SamProfile : ModelProfile
     public override MaskSelection DefaultSelection => MaskSelection.OfficialOnnx;
 
     /// <inheritdoc/>
-    public override bool UsesGraphMasks => true;
-
-    /// <inheritdoc/>
     public override EncoderInput Preprocess(ImageBuffer image, EncoderVariant encoder, float[] destination)
     {
         if (encoder == EncoderVariant.InputImageHwc)
@@ -57,9 +55,6 @@ internal sealed class SamProfile : ModelProfile
     }
 
     /// <inheritdoc/>
-    public override float[] OrigImSize(ImageFrame frame) => [frame.OriginalHeight, frame.OriginalWidth];
-
-    /// <inheritdoc/>
     public override MaskThresholds Thresholds(float maskThreshold, float stabilityOffset)
     {
         (float low, float high) = StabilityScore.Thresholds(maskThreshold, stabilityOffset);
@@ -67,15 +62,14 @@ internal sealed class SamProfile : ModelProfile
     }
 
     /// <inheritdoc/>
-    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ReadOnlySpan<float> graphMask, ImageFrame frame, Span<float> destination)
+    public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ImageFrame frame, Span<float> destination) =>
+        MaskLogitUpsampler.Upsample(lowResolution, frame.OriginalWidth, frame.OriginalHeight, destination);
+
+    /// <inheritdoc/>
+    public override (int AboveLow, int AboveHigh, int NonFinite) ThresholdMask(ReadOnlySpan<float> lowResolution, ImageFrame frame, MaskThresholds thresholds, Span<byte> mask)
     {
-        if (graphMask.IsEmpty)
-        {
-            MaskLogitUpsampler.Upsample(lowResolution, frame.OriginalWidth, frame.OriginalHeight, destination);
-        }
-        else
-        {
-            graphMask.CopyTo(destination);
-        }
+        var sink = new MaskThresholdSink(mask, frame.OriginalWidth, thresholds.Mask, thresholds.StabilityLow, thresholds.StabilityHigh);
+        MaskLogitUpsampler.UpsampleStreaming(lowResolution, frame.OriginalWidth, frame.OriginalHeight, ref sink);
+        return (sink.AboveLow, sink.AboveHigh, sink.NonFinite);
     }
 }

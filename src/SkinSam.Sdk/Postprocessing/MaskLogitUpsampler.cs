@@ -72,6 +72,78 @@ public static class MaskLogitUpsampler
         }
     }
 
+    /// <summary>
+    /// Upsamples like <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/>, with bit-identical values,
+    /// but hands them to <paramref name="sink"/> in blocks of rows: no original-size float plane is allocated, which
+    /// is how the decoder thresholds a 9000 x 9000 mask with a few megabytes of scratch.
+    /// </summary>
+    internal static void UpsampleStreaming<TSink>(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, ref TSink sink)
+        where TSink : IRowBlockSink, allows ref struct
+    {
+        _ = Validate(lowResolutionLogits, originalWidth, originalHeight, null);
+        (int resizedWidth, int resizedHeight) = Preprocessing.SamPreprocessor.GetResizedSize(originalWidth, originalHeight, InputSize);
+        int[] xIndex = ArrayPool<int>.Shared.Rent(4 * originalWidth);
+        float[] xWeight = ArrayPool<float>.Shared.Rent(4 * originalWidth);
+        int[] yIndex = ArrayPool<int>.Shared.Rent(4 * originalHeight);
+        float[] yWeight = ArrayPool<float>.Shared.Rent(4 * originalHeight);
+        try
+        {
+            int xTaps = FillComposedTaps(originalWidth, resizedWidth, xIndex, xWeight);
+            int yTaps = FillComposedTaps(originalHeight, resizedHeight, yIndex, yWeight);
+            SeparableResampler.ResampleStreaming(
+                lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize,
+                originalWidth, originalHeight,
+                xIndex, xWeight, xTaps, xIdentity: false,
+                yIndex, yWeight, yTaps, yIdentity: false,
+                ref sink);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(xIndex);
+            ArrayPool<float>.Shared.Return(xWeight);
+            ArrayPool<int>.Shared.Return(yIndex);
+            ArrayPool<float>.Shared.Return(yWeight);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ResizeBilinear"/> of a 256 x 256 source, with bit-identical values, handed to <paramref name="sink"/>
+    /// in blocks of rows instead of written to a destination (arguments already validated by the caller).
+    /// </summary>
+    internal static void ResizeBilinearStreaming<TSink>(ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int destinationWidth, int destinationHeight, ref TSink sink)
+        where TSink : IRowBlockSink, allows ref struct
+    {
+        _ = CheckedArea(sourceWidth, sourceHeight, nameof(sourceWidth), "a source");
+        _ = CheckedArea(destinationWidth, destinationHeight, nameof(destinationWidth), "a destination");
+        if (source.Length != sourceWidth * sourceHeight)
+        {
+            throw new ArgumentException($"Expected {sourceWidth * sourceHeight} source values for {sourceWidth}x{sourceHeight}; got {source.Length}.", nameof(source));
+        }
+
+        int[] xIndex = ArrayPool<int>.Shared.Rent(2 * destinationWidth);
+        float[] xWeight = ArrayPool<float>.Shared.Rent(2 * destinationWidth);
+        int[] yIndex = ArrayPool<int>.Shared.Rent(2 * destinationHeight);
+        float[] yWeight = ArrayPool<float>.Shared.Rent(2 * destinationHeight);
+        try
+        {
+            BilinearAxis.FillTwoTaps(sourceWidth, destinationWidth, xIndex, xWeight);
+            BilinearAxis.FillTwoTaps(sourceHeight, destinationHeight, yIndex, yWeight);
+            SeparableResampler.ResampleStreaming(
+                source, sourceWidth, sourceHeight, sourceWidth,
+                destinationWidth, destinationHeight,
+                xIndex, xWeight, 2, BilinearAxis.IsIdentity(sourceWidth, destinationWidth),
+                yIndex, yWeight, 2, BilinearAxis.IsIdentity(sourceHeight, destinationHeight),
+                ref sink);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(xIndex);
+            ArrayPool<float>.Shared.Return(xWeight);
+            ArrayPool<int>.Shared.Return(yIndex);
+            ArrayPool<float>.Shared.Return(yWeight);
+        }
+    }
+
     /// <summary>Upsamples like <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/> into a new array.</summary>
     /// <param name="lowResolutionLogits">65,536 logits, row-major.</param>
     /// <param name="originalWidth">Width of the original image, at least 1.</param>

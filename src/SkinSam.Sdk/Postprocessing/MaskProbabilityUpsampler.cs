@@ -64,6 +64,33 @@ public static class MaskProbabilityUpsampler
         }
     }
 
+    /// <summary>
+    /// Upsamples like <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/>, with bit-identical values,
+    /// but hands the probabilities to <paramref name="sink"/> in blocks of rows: no original-size float plane is allocated.
+    /// </summary>
+    internal static void UpsampleStreaming<TSink>(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, ref TSink sink)
+        where TSink : IRowBlockSink, allows ref struct
+    {
+        if (lowResolutionLogits.Length != LowResolutionCount)
+        {
+            throw new ArgumentException(
+                $"Expected {LowResolutionCount} low-resolution logits ({MaskLogitUpsampler.LowResolutionSize} x {MaskLogitUpsampler.LowResolutionSize}); got {lowResolutionLogits.Length}.", nameof(lowResolutionLogits));
+        }
+
+        float[] probabilities = ArrayPool<float>.Shared.Rent(LowResolutionCount);
+        try
+        {
+            Span<float> p = probabilities.AsSpan(0, LowResolutionCount);
+            TensorPrimitives.Sigmoid(lowResolutionLogits, p);
+            MaskLogitUpsampler.ResizeBilinearStreaming(
+                p, MaskLogitUpsampler.LowResolutionSize, MaskLogitUpsampler.LowResolutionSize, originalWidth, originalHeight, ref sink);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(probabilities);
+        }
+    }
+
     /// <summary>Upsamples like <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/> into a new array.</summary>
     /// <param name="lowResolutionLogits">65,536 logits, row-major.</param>
     /// <param name="originalWidth">Width of the original image, at least 1.</param>

@@ -22,6 +22,9 @@ internal static class SeparableResampler
 {
     private const int TransposeBlock = 16;
 
+    /// <summary>Output rows the streaming form computes per block handed to its sink.</summary>
+    public const int StreamBlockRows = 32;
+
     /// <summary>Resamples <paramref name="source"/> (rows <paramref name="sourceStride"/> apart) into <paramref name="destination"/>.</summary>
     public static void Resample(
         ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int sourceStride,
@@ -29,43 +32,11 @@ internal static class SeparableResampler
         ReadOnlySpan<int> xIndex, ReadOnlySpan<float> xWeight, int xTaps, bool xIdentity,
         ReadOnlySpan<int> yIndex, ReadOnlySpan<float> yWeight, int yTaps, bool yIdentity)
     {
-        float[]? transposed = null;
-        float[]? horizontal = null;
+        (float[]? transposed, float[]? horizontal) = HorizontalPass(source, sourceWidth, sourceHeight, sourceStride, destinationWidth, xIndex, xWeight, xTaps, xIdentity);
         try
         {
-            ReadOnlySpan<float> rows;
-            int rowStride;
-            if (xIdentity)
-            {
-                rows = source;
-                rowStride = sourceStride;
-            }
-            else
-            {
-                // Source transposed: sourceWidth rows of sourceHeight values.
-                transposed = ArrayPool<float>.Shared.Rent(checked(sourceWidth * sourceHeight));
-                Span<float> t = transposed.AsSpan(0, sourceWidth * sourceHeight);
-                Transpose(source, sourceHeight, sourceWidth, sourceStride, t);
-
-                // Horizontal pass in the transposed frame: destinationWidth rows of sourceHeight values.
-                horizontal = ArrayPool<float>.Shared.Rent(checked(destinationWidth * sourceHeight));
-                Span<float> h = horizontal.AsSpan(0, destinationWidth * sourceHeight);
-                CombineRows(t, sourceHeight, xIndex, xWeight, xTaps, h, destinationWidth);
-
-                // Back to row-major: sourceHeight rows of destinationWidth values, reusing the first buffer.
-                if (transposed.Length < destinationWidth * sourceHeight)
-                {
-                    ArrayPool<float>.Shared.Return(transposed);
-                    transposed = null;
-                    transposed = ArrayPool<float>.Shared.Rent(destinationWidth * sourceHeight);
-                }
-
-                Span<float> back = transposed.AsSpan(0, destinationWidth * sourceHeight);
-                Transpose(h, destinationWidth, sourceHeight, sourceHeight, back);
-                rows = back;
-                rowStride = destinationWidth;
-            }
-
+            ReadOnlySpan<float> rows = xIdentity ? source : transposed.AsSpan(0, destinationWidth * sourceHeight);
+            int rowStride = xIdentity ? sourceStride : destinationWidth;
             if (yIdentity)
             {
                 for (int y = 0; y < destinationHeight; y++)
@@ -80,15 +51,111 @@ internal static class SeparableResampler
         }
         finally
         {
-            if (transposed is not null)
+            ReturnScratch(transposed, horizontal);
+        }
+    }
+
+    /// <summary>
+    /// Resamples like <see cref="Resample"/> but hands the output to <paramref name="sink"/> in blocks of at most
+    /// <see cref="StreamBlockRows"/> rows instead of writing a whole destination: the full-size output never exists
+    /// at once. Every output value is computed by the same arithmetic as <see cref="Resample"/>, so the values are
+    /// bit-identical; only the memory differs (the horizontal pass, <c>sourceHeight x destinationWidth</c>, plus
+    /// one block).
+    /// </summary>
+    public static void ResampleStreaming<TSink>(
+        ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int sourceStride,
+        int destinationWidth, int destinationHeight,
+        ReadOnlySpan<int> xIndex, ReadOnlySpan<float> xWeight, int xTaps, bool xIdentity,
+        ReadOnlySpan<int> yIndex, ReadOnlySpan<float> yWeight, int yTaps, bool yIdentity,
+        ref TSink sink)
+        where TSink : IRowBlockSink, allows ref struct
+    {
+        (float[]? transposed, float[]? horizontal) = HorizontalPass(source, sourceWidth, sourceHeight, sourceStride, destinationWidth, xIndex, xWeight, xTaps, xIdentity);
+        float[] block = ArrayPool<float>.Shared.Rent(checked(StreamBlockRows * destinationWidth));
+        try
+        {
+            ReadOnlySpan<float> rows = xIdentity ? source : transposed.AsSpan(0, destinationWidth * sourceHeight);
+            int rowStride = xIdentity ? sourceStride : destinationWidth;
+            for (int y0 = 0; y0 < destinationHeight; y0 += StreamBlockRows)
+            {
+                int count = Math.Min(StreamBlockRows, destinationHeight - y0);
+                Span<float> target = block.AsSpan(0, count * destinationWidth);
+                if (yIdentity)
+                {
+                    for (int y = 0; y < count; y++)
+                    {
+                        rows.Slice((y0 + y) * rowStride, destinationWidth).CopyTo(target.Slice(y * destinationWidth, destinationWidth));
+                    }
+                }
+                else
+                {
+                    CombineRows(rows, rowStride, destinationWidth, yIndex[(y0 * yTaps)..], yWeight[(y0 * yTaps)..], yTaps, target, count);
+                }
+
+                sink.Consume(y0, target, count);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(block);
+            ReturnScratch(transposed, horizontal);
+        }
+    }
+
+    // The horizontal pass, when the x axis is not a plain copy: its result is the first returned buffer
+    // (sourceHeight rows of destinationWidth values); both buffers go back through ReturnScratch.
+    private static (float[]? Result, float[]? Scratch) HorizontalPass(
+        ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int sourceStride, int destinationWidth,
+        ReadOnlySpan<int> xIndex, ReadOnlySpan<float> xWeight, int xTaps, bool xIdentity)
+    {
+        if (xIdentity)
+        {
+            return (null, null);
+        }
+
+        float[]? transposed = null;
+        float[]? horizontal = null;
+        try
+        {
+            // Source transposed: sourceWidth rows of sourceHeight values.
+            transposed = ArrayPool<float>.Shared.Rent(checked(sourceWidth * sourceHeight));
+            Span<float> t = transposed.AsSpan(0, sourceWidth * sourceHeight);
+            Transpose(source, sourceHeight, sourceWidth, sourceStride, t);
+
+            // Horizontal pass in the transposed frame: destinationWidth rows of sourceHeight values.
+            horizontal = ArrayPool<float>.Shared.Rent(checked(destinationWidth * sourceHeight));
+            Span<float> h = horizontal.AsSpan(0, destinationWidth * sourceHeight);
+            CombineRows(t, sourceHeight, xIndex, xWeight, xTaps, h, destinationWidth);
+
+            // Back to row-major: sourceHeight rows of destinationWidth values, reusing the first buffer.
+            if (transposed.Length < destinationWidth * sourceHeight)
             {
                 ArrayPool<float>.Shared.Return(transposed);
+                transposed = null;
+                transposed = ArrayPool<float>.Shared.Rent(destinationWidth * sourceHeight);
             }
 
-            if (horizontal is not null)
-            {
-                ArrayPool<float>.Shared.Return(horizontal);
-            }
+            Span<float> back = transposed.AsSpan(0, destinationWidth * sourceHeight);
+            Transpose(h, destinationWidth, sourceHeight, sourceHeight, back);
+            return (transposed, horizontal);
+        }
+        catch
+        {
+            ReturnScratch(transposed, horizontal);
+            throw;
+        }
+    }
+
+    private static void ReturnScratch(float[]? transposed, float[]? horizontal)
+    {
+        if (transposed is not null)
+        {
+            ArrayPool<float>.Shared.Return(transposed);
+        }
+
+        if (horizontal is not null)
+        {
+            ArrayPool<float>.Shared.Return(horizontal);
         }
     }
 

@@ -9,15 +9,14 @@ namespace SkinSam.Sdk.Tests.Onnx;
 public sealed class ModelProfileTests
 {
     [Theory]
-    [InlineData(PreprocessingProfile.Sam, "sam", MaskSelection.OfficialOnnx, true)]
-    [InlineData(PreprocessingProfile.MedSam, "medsam", MaskSelection.PredictorFirstMask, false)]
-    public void For_EachManifestProfile_NamesItsRecipe(PreprocessingProfile kind, string name, MaskSelection selection, bool graphMasks)
+    [InlineData(PreprocessingProfile.Sam, "sam", MaskSelection.OfficialOnnx)]
+    [InlineData(PreprocessingProfile.MedSam, "medsam", MaskSelection.PredictorFirstMask)]
+    public void For_EachManifestProfile_NamesItsRecipe(PreprocessingProfile kind, string name, MaskSelection selection)
     {
         ModelProfile profile = ModelProfile.For(kind);
         Assert.Equal(kind, profile.Kind);
         Assert.Equal(name, profile.Name);
         Assert.Equal(selection, profile.DefaultSelection);
-        Assert.Equal(graphMasks, profile.UsesGraphMasks);
     }
 
     [Fact]
@@ -66,10 +65,10 @@ public sealed class ModelProfileTests
     }
 
     [Fact]
-    public void OrigImSize_SamFeedsTheImageSize_MedSamTheFrame()
+    public void UnfetchedMasksSize_IsOneRowOfTheFrame()
     {
-        Assert.Equal([150f, 200f], SamProfile.Instance.OrigImSize(SamProfile.Instance.CreateFrame(200, 150)));
-        Assert.Equal([1024f, 1024f], MedSamProfile.Instance.OrigImSize(SamProfile.Instance.CreateFrame(200, 150)));
+        // (h, w) = (1, 1024): the graph's crop of it is itself, so its unfetched 'masks' output is K x 1024 floats.
+        Assert.Equal([1f, 1024f], SamContract.UnfetchedMasksSize);
     }
 
     [Fact]
