@@ -16,6 +16,9 @@ internal static class MemoryRelease
     /// <summary>Images at least this large (pixels) count as large: about 12 MB of RGB.</summary>
     public const long LargeImagePixels = 4_000_000;
 
+    /// <summary>The fixed glibc mmap threshold the service sets at start: 1 MB.</summary>
+    public const int MmapThresholdBytes = 1024 * 1024;
+
     /// <summary>How long after the last large request ends the release runs.</summary>
     public static readonly TimeSpan ReleaseDelay = TimeSpan.FromSeconds(2);
 
@@ -140,6 +143,40 @@ internal static class MemoryRelease
             return false;
         }
     }
+
+    /// <summary>
+    /// Fixes glibc's mmap threshold (<c>mallopt(M_MMAP_THRESHOLD)</c>): blocks of at least <paramref name="bytes"/> are
+    /// mapped and unmapped each time instead of coming from the heap. Without it glibc raises the threshold each time
+    /// such a block is freed (up to 32 MB), after which the model's per-request tensors (12 MB and more, arena off) live
+    /// in per-thread heaps that keep their pages until the next <c>malloc_trim</c>.
+    /// </summary>
+    /// <returns>True when it was set (Linux with glibc).</returns>
+    internal static bool TryFixMmapThreshold(int bytes)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return Mallopt(MmapThreshold, bytes) == 1;
+        }
+        catch (DllNotFoundException)
+        {
+            return false;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in glibc's malloc.h
+
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Mallopt(int parameter, int value);
 
     // By its real file name: DllImport("libc") finds nothing on Debian (there is no file of that name, and libc.so is a
     // linker script: dlopen refuses both), so the release that used that name never trimmed.

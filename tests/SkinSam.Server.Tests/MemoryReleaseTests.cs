@@ -11,6 +11,14 @@ public sealed class MemoryReleaseTests
     }
 
     [Fact]
+    public void TryFixMmapThreshold_OnThisPlatform_SetsItWhereThereIsGlibc()
+    {
+        bool glibc = OperatingSystem.IsLinux() && !Directory.EnumerateFiles("/lib", "ld-musl-*", SearchOption.TopDirectoryOnly).Any();
+
+        Assert.Equal(glibc, MemoryRelease.TryFixMmapThreshold(MemoryRelease.MmapThresholdBytes));
+    }
+
+    [Fact]
     public void Track_SmallImage_IsNotTracked()
     {
         Assert.Null(MemoryRelease.Track(MemoryRelease.LargeImagePixels - 1, () => 0));
