@@ -44,7 +44,7 @@ internal static class EmbeddingEndpoints
         ImageUpload upload = await ImageUpload.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         return await ModelCall.RunAsync(context, async cancel =>
         {
-            ImageBuffer image = await upload.DecodeAsync(context.Serving(), cancel).ConfigureAwait(false);
+            ImageBuffer image = await upload.DecodeAsync(context, cancel).ConfigureAwait(false);
             string id = ImageEmbeddingCache.ComputeImageKey(image);
             if (store.Find(id) is null)
             {
@@ -52,7 +52,6 @@ internal static class EmbeddingEndpoints
                 store.Add(id, embedding);
             }
 
-            ModelCall.ReleaseAfter(context, (long)image.Width * image.Height);
             return TypedResults.Created($"/v1/embeddings/{id}", new EmbeddingResponse(id, image.Width, image.Height, model.Info.Name));
         }).ConfigureAwait(false);
     }

@@ -53,11 +53,21 @@ internal sealed class ImageUpload
         throw new BadHttpRequestException($"Expected multipart/form-data with an 'image' file, or an image/* body; got content type '{(type.Length == 0 ? "none" : type)}'.");
     }
 
-    /// <summary>Decodes the image within the serving limits, then fits it to the model frame limit.</summary>
-    public async Task<ImageBuffer> DecodeAsync(SkinSamServingOptions serving, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes the image within the serving limits, then fits it to the model frame limit. A large image is tracked for
+    /// <see cref="MemoryRelease"/> until the response has completed.
+    /// </summary>
+    public async Task<ImageBuffer> DecodeAsync(HttpContext context, CancellationToken cancellationToken)
     {
+        SkinSamServingOptions serving = context.Serving();
         var options = new ImageLoadOptions { MaxBytes = serving.MaxImageBytes, MaxPixels = serving.MaxImagePixels };
         ImageBuffer image = await ImageFile.LoadAsync(Body, Name, options, cancellationToken).ConfigureAwait(false);
+        var limiter = context.RequestServices.GetRequiredService<SegmentationConcurrencyLimiter>();
+        if (MemoryRelease.Track((long)image.Width * image.Height, () => limiter.Running) is { } large)
+        {
+            context.Response.RegisterForDispose(large);
+        }
+
         return ModelFrame.Fit(image, serving.MaxModelSide);
     }
 }

@@ -25,7 +25,7 @@ internal static class ModelCall
 
             context.Response.OnCompleted(() =>
             {
-                MemoryRelease.OnRequestEnded(limiter.Running);
+                MemoryRelease.OnModelRequestEnded(limiter.Running);
                 return Task.CompletedTask;
             });
             using (lease.Slot)
@@ -44,13 +44,6 @@ internal static class ModelCall
         {
             return problem;
         }
-    }
-
-    /// <summary>Notes the image's size for <see cref="MemoryRelease"/> (a release follows when the service is next idle).</summary>
-    public static void ReleaseAfter(HttpContext context, long pixels)
-    {
-        _ = context;
-        MemoryRelease.NoteImage(pixels);
     }
 
     /// <summary>Runs a whole handler, answering the SDK's and the request's known failures as problems (client errors are not logged as crashes).</summary>

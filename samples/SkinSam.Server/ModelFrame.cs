@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -19,10 +20,16 @@ internal static class ModelFrame
         double scale = (double)maxSide / longest;
         int width = Math.Max(1, (int)Math.Round(image.Width * scale));
         int height = Math.Max(1, (int)Math.Round(image.Height * scale));
-        using Image<Rgb24> source = Image.LoadPixelData<Rgb24>(image.ToRgb24Array(), image.Width, image.Height);
-        source.Mutate(x => x.Resize(width, height, KnownResamplers.Triangle));
+
+        // The decoded upload is tightly packed RGB24 (ImageFile's output): wrap it instead of copying it (an 80-Mpx image
+        // is 240 MB); the resize reads it and writes a new, small image. Anything else is converted once.
+        ReadOnlyMemory<byte> rgb = image.Format == PixelFormat.Rgb24 && image.Stride == image.Width * 3
+            ? image.Pixels[..(image.Width * image.Height * 3)]
+            : image.ToRgb24Array();
+        using Image<Rgb24> source = Image.WrapMemory<Rgb24>(MemoryMarshal.AsMemory(rgb), image.Width, image.Height);
+        using Image<Rgb24> resized = source.Clone(x => x.Resize(width, height, KnownResamplers.Triangle));
         var pixels = new byte[width * height * 3];
-        source.CopyPixelDataTo(pixels);
+        resized.CopyPixelDataTo(pixels);
         return ImageBuffer.FromRgb24(pixels, width, height);
     }
 }

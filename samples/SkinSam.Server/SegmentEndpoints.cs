@@ -31,7 +31,7 @@ internal static class SegmentEndpoints
         ImageUpload upload = await ImageUpload.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         return await ModelCall.RunAsync(context, async cancel =>
         {
-            ImageBuffer image = await upload.DecodeAsync(context.Serving(), cancel).ConfigureAwait(false);
+            ImageBuffer image = await upload.DecodeAsync(context, cancel).ConfigureAwait(false);
             IReadOnlyList<SegmentationResult> results = await Task.Run(
                 () =>
                 {
@@ -40,7 +40,6 @@ internal static class SegmentEndpoints
                 },
                 cancel).ConfigureAwait(false);
             IResult response = MaskResponses.Create(context, results, null);
-            ModelCall.ReleaseAfter(context, (long)image.Width * image.Height);
             return response;
         }).ConfigureAwait(false);
     }

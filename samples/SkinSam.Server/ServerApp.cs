@@ -14,6 +14,8 @@ internal static class ServerApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // Large native blocks (the model's tensors with the arena off, ImageSharp's buffers) go back to the OS when freed.
+        _ = MemoryRelease.TryFixMmapThreshold(MemoryRelease.MmapThresholdBytes);
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

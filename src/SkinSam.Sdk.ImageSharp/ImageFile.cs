@@ -86,7 +86,7 @@ public static class ImageFile
         options ??= ImageLoadOptions.Default;
         options.Validate();
         byte[] bytes = ReadAll(stream, name, options.MaxBytes);
-        return Decode(bytes, name, options);
+        return DecodeOwned(bytes, name, options);
     }
 
     /// <summary>
@@ -105,27 +105,8 @@ public static class ImageFile
         ArgumentNullException.ThrowIfNull(stream);
         options ??= ImageLoadOptions.Default;
         options.Validate();
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            using var buffer = new MemoryStream();
-            int read;
-            while ((read = await stream.ReadAsync(chunk.AsMemory(0, 81920), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > options.MaxBytes)
-                {
-                    throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got more.", ImageDecodeFailure.OverLimit);
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), name, options);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
+        byte[] bytes = await ReadAllAsync(stream, name, options.MaxBytes, cancellationToken).ConfigureAwait(false);
+        return DecodeOwned(bytes, name, options);
     }
 
     /// <summary>Reads an image from a stream asynchronously; <see cref="LoadAsync(Stream, string, ImageLoadOptions?, CancellationToken)"/> with the name "stream".</summary>
@@ -157,10 +138,7 @@ public static class ImageFile
             throw new ImageDecodeException($"{name}: expected at most {options.MaxBytes} bytes; got {encoded.Length}.", ImageDecodeFailure.OverLimit);
         }
 
-        using Image<Rgb24> image = DecodeImage<Rgb24>(encoded.ToArray(), name, options);
-        var pixelsOut = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(pixelsOut);
-        return new ImageBuffer(pixelsOut, image.Width, image.Height, PixelFormat.Rgb24);
+        return DecodeOwned(encoded.ToArray(), name, options);
     }
 
     /// <summary>Writes an image as an 8-bit RGB PNG, atomically (readers never see half a file).</summary>
@@ -300,6 +278,91 @@ public static class ImageFile
         return orientation is >= 5 and <= 8;
     }
 
+    /// <summary>Decodes bytes this class owns (read from a stream, or copied once from a caller's span): no further copy.</summary>
+    private static ImageBuffer DecodeOwned(byte[] data, string name, ImageLoadOptions options)
+    {
+        if (data.Length == 0)
+        {
+            throw new ImageDecodeException($"{name}: expected an encoded image; got 0 bytes.");
+        }
+
+        using Image<Rgb24> image = DecodeImage<Rgb24>(data, name, options);
+        var pixelsOut = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(pixelsOut);
+        return new ImageBuffer(pixelsOut, image.Width, image.Height, PixelFormat.Rgb24);
+    }
+
+    /// <summary>
+    /// Reads a stream to its end within the byte limit, asynchronously, holding the data once: a seekable stream (a
+    /// buffered upload, a file) goes straight into an array of its remaining length; another grows a buffer that is
+    /// handed over as it is when full, else copied once to its length.
+    /// </summary>
+    private static async Task<byte[]> ReadAllAsync(Stream stream, string name, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (stream.CanSeek)
+        {
+            long remaining = Math.Max(0, stream.Length - stream.Position);
+            long limit = Math.Min(maxBytes, Array.MaxLength);
+            if (remaining > limit)
+            {
+                throw new ImageDecodeException($"{name}: expected at most {limit} bytes; got {remaining}.", ImageDecodeFailure.OverLimit);
+            }
+
+            var data = new byte[remaining];
+            int filled = 0;
+            int read;
+            while (filled < data.Length && (read = await stream.ReadAsync(data.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += read;
+            }
+
+            // A stream that ends early is what it is (the decoder's completeness walk judges the bytes); one that has
+            // more than its length said is read on below, within the limit.
+            if (filled < data.Length)
+            {
+                return data.AsSpan(0, filled).ToArray();
+            }
+
+            var probe = new byte[1];
+            if (await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return data;
+            }
+
+            using var rest = new MemoryStream();
+            rest.Write(data);
+            rest.Write(probe);
+            await CopyWithinLimitAsync(stream, rest, name, maxBytes, cancellationToken).ConfigureAwait(false);
+            return rest.ToArray();
+        }
+
+        using var buffer = new MemoryStream();
+        await CopyWithinLimitAsync(stream, buffer, name, maxBytes, cancellationToken).ConfigureAwait(false);
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+    }
+
+    private static async Task CopyWithinLimitAsync(Stream stream, MemoryStream buffer, string name, long maxBytes, CancellationToken cancellationToken)
+    {
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk.AsMemory(0, 81920), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw new ImageDecodeException($"{name}: expected at most {maxBytes} bytes; got more.", ImageDecodeFailure.OverLimit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
     /// <summary>Reads a stream to its end within the byte limit.</summary>
     internal static byte[] ReadAll(Stream stream, string name, long maxBytes)
     {
@@ -316,7 +379,7 @@ public static class ImageFile
             buffer.Write(chunk, 0, read);
         }
 
-        return buffer.ToArray();
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     /// <summary>

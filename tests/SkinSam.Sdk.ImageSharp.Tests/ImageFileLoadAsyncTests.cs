@@ -59,6 +59,34 @@ public sealed class ImageFileLoadAsyncTests
     }
 
     [Fact]
+    public async Task LoadAsync_SeekableStreamPositionedAfterAHeader_DecodesTheRestLikeDecode()
+    {
+        byte[] png = Encode(new PngEncoder(), 64, 48);
+        byte[] withHeader = [.. new byte[] { 1, 2, 3, 4, 5 }, .. png];
+        await using var stream = new MemoryStream(withHeader, writable: false);
+        stream.Position = 5;
+
+        ImageBuffer image = await ImageFile.LoadAsync(stream, "upload.png", null, CancellationToken.None);
+
+        Assert.Equal(ImageFile.Decode(png, "upload.png").Pixels.ToArray(), image.Pixels.ToArray());
+        Assert.Equal(withHeader.Length, stream.Position);
+    }
+
+    [Fact]
+    public async Task LoadAsync_SeekableStreamLongerThanTheLimit_ThrowsOverLimitWithoutReading()
+    {
+        var big = new byte[1_000_000];
+        Encode(new PngEncoder(), 8, 8).CopyTo(big, 0);
+        await using var stream = new MemoryStream(big, writable: false);
+
+        var ex = await Assert.ThrowsAsync<ImageDecodeException>(() => ImageFile.LoadAsync(stream, "big.png", new ImageLoadOptions { MaxBytes = 100_000 }, CancellationToken.None));
+
+        Assert.Equal(ImageDecodeFailure.OverLimit, ex.Failure);
+        Assert.Contains("1000000", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, stream.Position);
+    }
+
+    [Fact]
     public async Task LoadAsync_CancelledToken_ThrowsOperationCanceled()
     {
         await using var stream = new AsyncOnlyStream(Encode(new PngEncoder(), 8, 8));
