@@ -136,13 +136,13 @@ def pooled_mask(mask: np.ndarray) -> torch.Tensor:
     return out
 
 
-def sam_preprocess_full(img: np.ndarray) -> np.ndarray:
-    """Reference SAM preprocessing: float32 [1,3,1024,1024] (PIL bilinear, normalise, pad)."""
+def sam_preprocess_full(img: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """Reference SAM preprocessing: float32 [1,3,size,size] (PIL bilinear to the long side size, normalise, pad)."""
     h, w, _ = img.shape
-    nh, nw = resized_size(h, w)
+    nh, nw = resized_size(h, w, size)
     r = np.asarray(Image.fromarray(img).resize((nw, nh), Image.BILINEAR), dtype=np.float32)
     r = (r - MEAN) / STD
-    out = np.zeros((1, 3, INPUT_SIZE, INPUT_SIZE), dtype=np.float32)
+    out = np.zeros((1, 3, size, size), dtype=np.float32)
     out[0, :, :nh, :nw] = r.transpose(2, 0, 1)
     return out
 
