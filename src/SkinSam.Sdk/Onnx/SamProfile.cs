@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Postprocessing;
@@ -13,16 +14,46 @@ namespace SkinSam.Sdk.Onnx;
 /// crop, to (h, w)), taken from the graph's <c>masks</c> output or, for a low-res-only decoder, upsampled by
 /// <see cref="MaskLogitUpsampler"/>; stability on logits; default selection <see cref="MaskSelection.OfficialOnnx"/>.
 /// </summary>
+/// <remarks>
+/// A model whose encoder needs less than the 1024 frame (<c>inputSize</c> in <c>model.json</c>, e.g. 256 for
+/// SkinSAM-Tiny 2) gets the same profile at that side: the long side resized to <c>inputSize</c>, the prompts scaled
+/// into that frame, and the graph's <c>masks</c> (it owns the route from 256 x 256 back through that frame);
+/// a low-res-only decoder is refused there, because the SDK's own upsampler is SAM's 1024 route.
+/// </remarks>
 internal sealed class SamProfile : ModelProfile
 {
-    private readonly SamPreprocessor _preprocessor = new();
+    private static readonly ConcurrentDictionary<int, SamProfile> BySide = new();
 
-    private SamProfile()
+    private readonly SamPreprocessor _preprocessor;
+    private readonly long[] _inputShape;
+
+    private SamProfile(int side)
     {
+        _preprocessor = new SamPreprocessor(side);
+        _inputShape = [1, 3, side, side];
+        InputSide = side;
     }
 
-    /// <summary>The one instance.</summary>
-    public static SamProfile Instance { get; } = new();
+    /// <summary>The instance for the SAM v1 frame of 1024.</summary>
+    public static SamProfile Instance { get; } = new(SamContract.FrameSize);
+
+    /// <inheritdoc/>
+    public override int InputSide { get; }
+
+    /// <summary>The shared instance for a square encoder input of <paramref name="side"/> pixels.</summary>
+    /// <param name="side">The manifest's <c>inputSize</c>.</param>
+    /// <returns>The instance.</returns>
+    public static SamProfile ForInputSize(int side) => side == SamContract.FrameSize ? Instance : BySide.GetOrAdd(side, s => new SamProfile(s));
+
+    /// <inheritdoc/>
+    public override void CheckVariants(EncoderVariant encoder, DecoderVariant decoder, string encoderPath, string decoderPath)
+    {
+        if (InputSide != SamContract.FrameSize && decoder == DecoderVariant.LowResOnly)
+        {
+            throw new ModelContractException(
+                $"{decoderPath}: expected a decoder with a 'masks' output for inputSize {InputSide} (the SDK upsamples low-res masks only through the {SamContract.FrameSize} frame); got a low-res-only decoder.");
+        }
+    }
 
     /// <inheritdoc/>
     public override string Name => "sam";
@@ -45,15 +76,15 @@ internal sealed class SamProfile : ModelProfile
             return new EncoderInput([h, w, 3], w * h * 3, CreateFrame(image.Width, image.Height));
         }
 
-        _preprocessor.Preprocess(image, destination.AsSpan(0, FrameLength));
-        return new EncoderInput(FrameShape, FrameLength, CreateFrame(image.Width, image.Height));
+        _preprocessor.Preprocess(image, destination.AsSpan(0, InputLength));
+        return new EncoderInput(_inputShape, InputLength, CreateFrame(image.Width, image.Height));
     }
 
     /// <inheritdoc/>
     public override ImageFrame CreateFrame(int width, int height)
     {
-        (int resizedW, int resizedH) = SamPreprocessor.GetResizedSize(width, height, SamContract.FrameSize);
-        return new ImageFrame(width, height, resizedW, resizedH, SamContract.FrameSize, SamContract.LowResSide);
+        (int resizedW, int resizedH) = SamPreprocessor.GetResizedSize(width, height, InputSide);
+        return new ImageFrame(width, height, resizedW, resizedH, InputSide, SamContract.LowResSide);
     }
 
     /// <inheritdoc/>
