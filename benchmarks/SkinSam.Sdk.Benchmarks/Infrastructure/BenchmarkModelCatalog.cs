@@ -6,6 +6,7 @@ namespace SkinSam.Sdk.Benchmarks.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Names: <c>tiny</c> (models/test-fixtures/sam-tiny), <c>skinsam-tiny</c> (models/skinsam-tiny),
+/// <c>skinsam-tiny-256</c> and <c>skinsam-tiny-2</c> (models/&lt;name&gt;, inputSize 256),
 /// <c>vit_b</c>, <c>vit_l</c>, <c>vit_h</c> (random-weight exports in .cache/models/&lt;type&gt;-random-0,
 /// made by <c>--prepare-models</c>). Environment: SKINSAM_BENCH_MODELS, a comma list of names or
 /// <c>name=folder</c> entries (default <c>tiny,skinsam-tiny,vit_b</c>; ViT-L/H only when listed);
@@ -79,6 +80,7 @@ public static class BenchmarkModelCatalog
         {
             "tiny" => Path.Combine(root, "models", "test-fixtures", "sam-tiny"),
             "skinsam-tiny" => Path.Combine(root, "models", "skinsam-tiny"),
+            "skinsam-tiny-256" or "skinsam-tiny-2" => Path.Combine(root, "models", name),
             "vit_b" or "vit_l" or "vit_h" => RandomModelFolder(name),
             _ => null,
         };
