@@ -48,13 +48,13 @@ def _dark_fill(rng, shape):
 
 
 def fov_circle(img, mask, rng):
-    """A dark circular field-of-view border: outside a circle (radius 0.52-0.75 of the long side, centre
+    """A dark circular field-of-view border: outside a circle (radius 0.45-0.6 of the long side, so the corners are always outside, centre
     within 5 % of the middle) the image is near-black, with a soft edge of a few pixels."""
     h, w = mask.shape
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     cx = w / 2 + rng.uniform(-0.05, 0.05) * w
     cy = h / 2 + rng.uniform(-0.05, 0.05) * h
-    r = rng.uniform(0.52, 0.75) * max(h, w)
+    r = rng.uniform(0.45, 0.6) * max(h, w)
     edge = max(1.0, rng.uniform(0.005, 0.02) * max(h, w))
     d = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
     inside = np.clip((r - d) / edge + 0.5, 0, 1)
@@ -161,8 +161,8 @@ def hair(img, mask, rng):
 
 
 def blur(img, mask, rng):
-    """Defocus: Gaussian blur with sigma 0.5-1.8 px at 200 px wide (scaled with the image width)."""
-    sigma = rng.uniform(0.5, 1.8) * mask.shape[1] / 200.0
+    """Defocus: Gaussian blur with sigma 0.8-2.0 px at 200 px wide (scaled with the image width)."""
+    sigma = rng.uniform(0.8, 2.0) * mask.shape[1] / 200.0
     return np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(sigma))).copy(), mask.copy()
 
 
