@@ -136,13 +136,36 @@ def pooled_mask(mask: np.ndarray) -> torch.Tensor:
     return out
 
 
-def sam_preprocess_full(img: np.ndarray) -> np.ndarray:
-    """Reference SAM preprocessing: float32 [1,3,1024,1024] (PIL bilinear, normalise, pad)."""
+def frame_input(img: np.ndarray, frame: int = FRAME * POOL) -> torch.Tensor:
+    """The encoder's [3,256,256] input for a model of inputSize `frame`: 1024 -> the 4x4 pool of the SAM
+    frame (pooled_frame, what the shipped model's graph computes); 256 -> PIL bilinear straight to the long side
+    256, normalised, zero-padded (what the SDK feeds a model with inputSize 256)."""
+    if frame == INPUT_SIZE:
+        return pooled_frame(img)
+    if frame != FRAME:
+        raise ValueError(f"expected a frame of {INPUT_SIZE} or {FRAME}; got {frame}")
+    return torch.from_numpy(sam_preprocess_full(img, FRAME)[0])
+
+
+def frame_mask(mask: np.ndarray, frame: int = FRAME * POOL) -> torch.Tensor:
+    """The soft [256,256] training target matching frame_input: the mask resampled the way the image is."""
+    if frame == INPUT_SIZE:
+        return pooled_mask(mask)
+    h, w = mask.shape
+    nh, nw = resized_size(h, w, FRAME)
+    r = Image.fromarray(mask.astype(np.float32), mode="F").resize((nw, nh), Image.BILINEAR)
+    out = torch.zeros(FRAME, FRAME)
+    out[:nh, :nw] = torch.from_numpy(np.asarray(r, dtype=np.float32).copy()).clamp(0, 1)
+    return out
+
+
+def sam_preprocess_full(img: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """Reference SAM preprocessing: float32 [1,3,size,size] (PIL bilinear to the long side size, normalise, pad)."""
     h, w, _ = img.shape
-    nh, nw = resized_size(h, w)
+    nh, nw = resized_size(h, w, size)
     r = np.asarray(Image.fromarray(img).resize((nw, nh), Image.BILINEAR), dtype=np.float32)
     r = (r - MEAN) / STD
-    out = np.zeros((1, 3, INPUT_SIZE, INPUT_SIZE), dtype=np.float32)
+    out = np.zeros((1, 3, size, size), dtype=np.float32)
     out[0, :, :nh, :nw] = r.transpose(2, 0, 1)
     return out
 
@@ -362,9 +385,11 @@ def synthetic_mask_input(target256: torch.Tensor, rng: np.random.Generator) -> t
 
 
 class TrainSet(torch.utils.data.Dataset):
-    def __init__(self, images, masks, indices, seed: int, prompts_per_image: int = 2):
+    def __init__(self, images, masks, indices, seed: int, prompts_per_image: int = 2, frame: int = INPUT_SIZE,
+                 shift_p: float = 0.0):
         self.images, self.masks, self.indices = images, masks, list(indices)
         self.seed, self.epoch, self.ppi = seed, 0, prompts_per_image
+        self.frame, self.shift_p = frame, shift_p
 
     def __len__(self):
         return len(self.indices)
@@ -373,8 +398,12 @@ class TrainSet(torch.utils.data.Dataset):
         idx = self.indices[i]
         rng = np.random.default_rng([self.seed, self.epoch, idx])
         img, mask = augment(self.images[idx], self.masks[idx], rng)
-        x = pooled_frame(img)
-        t = pooled_mask(mask)
+        if self.shift_p > 0:
+            import shifts
+
+            img, mask = shifts.train_augment(img, mask, rng, self.shift_p)
+        x = frame_input(img, self.frame)
+        t = frame_mask(mask, self.frame)
         prompts = []
         for s in range(self.ppi):
             p = sample_prompt(mask, rng, s)

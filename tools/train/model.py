@@ -267,11 +267,12 @@ class SkinSamTiny(nn.Module):
         self.decoder = Decoder()
 
 
-def mask_postprocessing(low: torch.Tensor, orig_im_size: torch.Tensor) -> torch.Tensor:
-    """As SAM's SamOnnxModel: bilinear 256->1024, crop to the resized frame, bilinear to (h, w)."""
-    masks = F.interpolate(low, size=(1024, 1024), mode="bilinear", align_corners=False)
+def mask_postprocessing(low: torch.Tensor, orig_im_size: torch.Tensor, frame: int = 1024) -> torch.Tensor:
+    """As SAM's SamOnnxModel for a frame of side `frame`: bilinear 256->frame (none when the frame is 256),
+    crop to the resized image, bilinear to (h, w)."""
+    masks = low if frame == low.shape[-1] else F.interpolate(low, size=(frame, frame), mode="bilinear", align_corners=False)
     size = orig_im_size.to(torch.float32)
-    scale = 1024.0 / torch.max(size)
+    scale = float(frame) / torch.max(size)
     pre = torch.floor(scale * size + 0.5).to(torch.int64)
     masks = masks[..., : pre[0], : pre[1]]
     hw = orig_im_size.to(torch.int64)
@@ -288,6 +289,24 @@ class OnnxDecoder(nn.Module):
     def forward(self, image_embeddings, point_coords, point_labels, mask_input, has_mask_input, orig_im_size):
         low, iou = self.decoder(image_embeddings, point_coords, point_labels, mask_input, has_mask_input)
         masks = mask_postprocessing(low, orig_im_size)
+        return masks, iou, low
+
+
+class OnnxDecoderFrame(nn.Module):
+    """The official multimask signature for a model whose frame (inputSize) is `frame`, e.g. 256: point_coords
+    arrive in that frame (the decoder works in the 1024 frame, so they are scaled by 1024 / frame) and the masks
+    go from the 256 x 256 low-res logits to the original size through that frame (for 256: crop, then one bilinear
+    resize), not through a 1024 x 1024 intermediate."""
+
+    def __init__(self, decoder: Decoder, frame: int):
+        super().__init__()
+        self.decoder = decoder
+        self.frame = frame
+
+    def forward(self, image_embeddings, point_coords, point_labels, mask_input, has_mask_input, orig_im_size):
+        coords = point_coords * (1024.0 / self.frame)
+        low, iou = self.decoder(image_embeddings, coords, point_labels, mask_input, has_mask_input)
+        masks = mask_postprocessing(low, orig_im_size, self.frame)
         return masks, iou, low
 
 

@@ -35,7 +35,8 @@ let worst = { emb: 0, masks: 0, low: 0, iou: 0, agree: 1 };
 for (const c of cases) {
   if (!(c.img in embs)) {
     const img = readF32(path.join(checkDir, `img${c.img}.f32`));
-    const out = await enc.run({ image: new ort.Tensor("float32", img, [1, 3, 1024, 1024]) });
+    const side = c.size || 1024;
+    const out = await enc.run({ image: new ort.Tensor("float32", img, [1, 3, side, side]) });
     const e = out.image_embeddings;
     const ref = readF32(path.join(checkDir, `emb${c.img}.f32`));
     worst.emb = Math.max(worst.emb, maxAbs(e.data, ref));
@@ -62,10 +63,11 @@ for (const c of cases) {
 console.log("worst", JSON.stringify(worst));
 
 // latency: encode + one box decode, 200x150 image
-const img = new ort.Tensor("float32", readF32(path.join(checkDir, "img0.f32")), [1, 3, 1024, 1024]);
+const side0 = cases[0].size || 1024;
+const img = new ort.Tensor("float32", readF32(path.join(checkDir, "img0.f32")), [1, 3, side0, side0]);
 const feeds = (e) => ({
   image_embeddings: e,
-  point_coords: new ort.Tensor("float32", Float32Array.from([300, 200, 700, 560]), [1, 2, 2]),
+  point_coords: new ort.Tensor("float32", Float32Array.from([300, 200, 700, 560].map((v) => (v * side0) / 1024)), [1, 2, 2]),
   point_labels: new ort.Tensor("float32", Float32Array.from([2, 3]), [1, 2]),
   mask_input: new ort.Tensor("float32", new Float32Array(256 * 256), [1, 1, 256, 256]),
   has_mask_input: new ort.Tensor("float32", Float32Array.from([0]), [1]),

@@ -79,6 +79,12 @@ def main():
     ap.add_argument("--val-subset", type=int, default=200)
     ap.add_argument("--ckpt-every", type=int, default=50)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--frame", type=int, default=1024, choices=[256, 1024],
+                    help="the model's inputSize: 1024 (encoder input pooled from the SAM frame) or 256 (PIL resize to 256)")
+    ap.add_argument("--init", default=None,
+                    help="start from this checkpoint's EMA weights (fine-tuning), e.g. .cache/tiny1/ckpt.pt from onnx_weights.py")
+    ap.add_argument("--shift-p", type=float, default=0.0,
+                    help="probability of each dermatoscope shift (tools/train/shifts.py) per training image, e.g. 0.25")
     args = ap.parse_args()
 
     torch.set_num_threads(2)
@@ -100,8 +106,8 @@ def main():
 
     # fixed validation subset for per-epoch logging (full evaluation: evaluate.py)
     sub = val_idx[:: max(1, len(val_idx) // args.val_subset)][: args.val_subset]
-    val_x = torch.stack([D.pooled_frame(images[i]) for i in sub])
-    val_t = torch.stack([D.pooled_mask(masks[i]) for i in sub])
+    val_x = torch.stack([D.frame_input(images[i], args.frame) for i in sub])
+    val_t = torch.stack([D.frame_mask(masks[i], args.frame) for i in sub])
     jr = np.random.default_rng(12345)
     jb = [D.box_prompt(D.mask_box(masks[i]), 150, 200, jr) for i in sub]
     val_prompts = {
@@ -116,6 +122,13 @@ def main():
         p.requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, epoch, pos, elapsed = 0, 0, 0, 0.0
+    folded = False
+    if args.init:
+        ck = torch.load(args.init)
+        model.load_state_dict(ck["ema"])
+        ema.load_state_dict(ck["ema"])
+        folded = bool(ck.get("folded_batchnorm", False))
+        say(f"initialised from {args.init} (folded BatchNorm: {folded})")
     ckpt_path = os.path.join(args.out, "ckpt.pt")
     if args.resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
@@ -123,15 +136,21 @@ def main():
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         step, epoch, pos, elapsed = ck["step"], ck["epoch"], ck["pos"], ck["elapsed"]
+        folded = bool(ck.get("folded_batchnorm", folded))
         say(f"resumed at step {step} epoch {epoch} pos {pos} elapsed {elapsed:.0f}s")
 
     def save(tag="ckpt"):
         tmp = os.path.join(args.out, tag + ".tmp")
         torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
-                    "epoch": epoch, "pos": pos, "elapsed": elapsed, "args": vars(args)}, tmp)
+                    "epoch": epoch, "pos": pos, "elapsed": elapsed, "args": vars(args), "folded_batchnorm": folded}, tmp)
         os.replace(tmp, os.path.join(args.out, tag + ".pt"))
 
-    ds = D.TrainSet(images, masks, train_idx, args.seed, args.prompts_per_image)
+    if folded:
+        # the imported weights have BatchNorm as identity + bias; batch statistics would undo them
+        import onnx_weights
+
+        onnx_weights.freeze_batchnorm(model)
+    ds = D.TrainSet(images, masks, train_idx, args.seed, args.prompts_per_image, args.frame, args.shift_p)
     budget = args.budget_min * 60.0
     P = args.prompts_per_image
     done = False

@@ -97,8 +97,8 @@ public sealed class SamInferenceFixture : IDisposable
         }
 
         // The tensors the SDK would build, prepared once.
-        var preprocessor = new SamPreprocessor();
-        (int rw, int rh) = SamPreprocessor.GetResizedSize(Width, Height);
+        var preprocessor = new SamPreprocessor(manifest.InputSize);
+        (int rw, int rh) = SamPreprocessor.GetResizedSize(Width, Height, manifest.InputSize);
         float[] input;
         long[] inputShape;
         if (Model.Info.EncoderVariant == EncoderVariant.InputImageHwc)
@@ -112,7 +112,7 @@ public sealed class SamInferenceFixture : IDisposable
         {
             input = new float[preprocessor.TensorLength];
             preprocessor.Preprocess(Image, input);
-            inputShape = [1, 3, 1024, 1024];
+            inputShape = [1, 3, manifest.InputSize, manifest.InputSize];
             _encoderInput = ["image"];
         }
 

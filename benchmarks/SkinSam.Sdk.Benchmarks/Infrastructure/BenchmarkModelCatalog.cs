@@ -6,7 +6,8 @@ namespace SkinSam.Sdk.Benchmarks.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Names: <c>tiny</c> (models/test-fixtures/sam-tiny), <c>skinsam-tiny</c> (models/skinsam-tiny),
-/// <c>sam2-tiny</c> (models/test-fixtures/sam2-tiny), <c>vit_b</c>, <c>vit_l</c>, <c>vit_h</c>,
+/// <c>sam2-tiny</c> (models/test-fixtures/sam2-tiny), <c>skinsam-tiny-256</c> and <c>skinsam-tiny-2</c>
+/// (models/&lt;name&gt;, inputSize 256), <c>vit_b</c>, <c>vit_l</c>, <c>vit_h</c>,
 /// <c>sam2.1_hiera_t</c>, <c>sam2.1_hiera_s</c>, <c>sam2.1_hiera_b+</c>, <c>sam2.1_hiera_l</c> (random-weight exports in
 /// .cache/models/&lt;type&gt;-random-0, made by <c>--prepare-models</c>). Environment: SKINSAM_BENCH_MODELS, a comma list
 /// of names or <c>name=folder</c> entries (default <c>tiny,skinsam-tiny,vit_b,sam2.1_hiera_t,sam2.1_hiera_b+</c>; ViT-L/H
@@ -82,6 +83,7 @@ public static class BenchmarkModelCatalog
             "tiny" => Path.Combine(root, "models", "test-fixtures", "sam-tiny"),
             "skinsam-tiny" => Path.Combine(root, "models", "skinsam-tiny"),
             "sam2-tiny" => Path.Combine(root, "models", "test-fixtures", "sam2-tiny"),
+            "skinsam-tiny-256" or "skinsam-tiny-2" => Path.Combine(root, "models", name),
             "vit_b" or "vit_l" or "vit_h" or "sam2.1_hiera_t" or "sam2.1_hiera_s" or "sam2.1_hiera_b+" or "sam2.1_hiera_l" => RandomModelFolder(name),
             _ => null,
         };

@@ -30,8 +30,16 @@ public sealed record ModelManifest
     /// <summary>How images are turned into the encoder input.</summary>
     public PreprocessingProfile Preprocessing { get; init; } = PreprocessingProfile.Sam;
 
-    /// <summary>Long side of the encoder frame in pixels (1024 for SAM v1 and SAM 2.1).</summary>
+    /// <summary>
+    /// Side of the square encoder input in pixels, the long side images are resized to and the frame prompts are
+    /// given in: 1024 for SAM v1; a smaller multiple of 64 (at least 256) for a model whose encoder needs less
+    /// (e.g. 256 for SkinSAM-Tiny 2), under the sam profile only (SAM 2.1 and MedSAM: 1024).
+    /// </summary>
     public int InputSize { get; init; } = Onnx.SamContract.FrameSize;
+
+    // inputSize below the SAM v1 frame: the encoder still returns a 64 x 64 embedding, so the frame is a multiple of it
+    private const int MinInputSize = 256;
+    private const int InputSizeStep = 64;
 
     /// <summary>Logits above this value are foreground (under the medsam profile: probabilities above <c>sigmoid(MaskThreshold)</c>, 0.5 for 0).</summary>
     public float MaskThreshold { get; init; }
@@ -174,9 +182,13 @@ public sealed record ModelManifest
                 }
             }
 
-            if (manifest.InputSize != Onnx.SamContract.FrameSize)
+            if (manifest.Preprocessing is PreprocessingProfile.MedSam or PreprocessingProfile.Sam2 && manifest.InputSize != Onnx.SamContract.FrameSize)
             {
-                errors.Add($"'inputSize': expected {Onnx.SamContract.FrameSize} (the SAM v1 frame); got {manifest.InputSize}");
+                errors.Add($"'inputSize': expected {Onnx.SamContract.FrameSize} for the {(manifest.Preprocessing == PreprocessingProfile.MedSam ? "medsam" : "sam2")} profile; got {manifest.InputSize}");
+            }
+            else if (manifest.InputSize < MinInputSize || manifest.InputSize > Onnx.SamContract.FrameSize || manifest.InputSize % InputSizeStep != 0)
+            {
+                errors.Add($"'inputSize': expected a multiple of {InputSizeStep} from {MinInputSize} to {Onnx.SamContract.FrameSize} (the SAM v1 frame, or a smaller frame the encoder needs); got {manifest.InputSize}");
             }
 
             if (!float.IsFinite(manifest.MaskThreshold))

@@ -18,11 +18,27 @@ namespace SkinSam.Sdk.Onnx;
 /// </remarks>
 internal abstract class ModelProfile
 {
+    private float[]? _unfetchedMasksSize;
+
     /// <summary>The NCHW encoder input shape of the SAM v1 contract, [1, 3, 1024, 1024].</summary>
     protected static readonly long[] FrameShape = [1, 3, SamContract.FrameSize, SamContract.FrameSize];
 
-    /// <summary>Floats in the NCHW encoder input.</summary>
+    /// <summary>Floats in the NCHW encoder input of the SAM v1 contract's 1024 frame.</summary>
     public const int FrameLength = 3 * SamContract.FrameSize * SamContract.FrameSize;
+
+    /// <summary>Side of the square encoder input this profile writes (the manifest's <c>inputSize</c>); 1024 unless a profile says otherwise.</summary>
+    public virtual int InputSide => SamContract.FrameSize;
+
+    /// <summary>
+    /// The <c>orig_im_size</c> the SDK feeds the decoder, (h, w) = (1, <see cref="InputSide"/>), whatever the image size:
+    /// the graph's <c>masks</c> output is never fetched, but ONNX Runtime runs every node, so with the real size it would
+    /// still build K original-size planes. For (1, frame side) the graph's crop keeps one row of its frame, for every
+    /// frame side (see <see cref="SamContract.UnfetchedMasksSize"/>).
+    /// </summary>
+    public float[] UnfetchedMasksSize => _unfetchedMasksSize ??= [1f, InputSide];
+
+    /// <summary>Floats in the NCHW encoder input this profile writes: <c>3 * InputSide * InputSide</c>.</summary>
+    public int InputLength => 3 * InputSide * InputSide;
 
     /// <summary>The manifest name of this profile, e.g. <c>sam</c>.</summary>
     public abstract string Name { get; }
@@ -33,12 +49,13 @@ internal abstract class ModelProfile
     /// <summary>The rule <see cref="MaskSelection.ModelDefault"/> resolves to.</summary>
     public abstract MaskSelection DefaultSelection { get; }
 
-    /// <summary>The profile of a manifest's <c>preprocessing</c> value.</summary>
+    /// <summary>The profile of a manifest's <c>preprocessing</c> value and <c>inputSize</c>.</summary>
     /// <param name="profile">The manifest's profile.</param>
-    /// <returns>The singleton for it.</returns>
-    public static ModelProfile For(PreprocessingProfile profile) => profile switch
+    /// <param name="inputSize">The manifest's <c>inputSize</c> (checked by <see cref="ModelManifest.Parse"/>: 1024 for MedSAM).</param>
+    /// <returns>The shared instance for it.</returns>
+    public static ModelProfile For(PreprocessingProfile profile, int inputSize = SamContract.FrameSize) => profile switch
     {
-        PreprocessingProfile.Sam => SamProfile.Instance,
+        PreprocessingProfile.Sam => SamProfile.ForInputSize(inputSize),
         PreprocessingProfile.MedSam => MedSamProfile.Instance,
         PreprocessingProfile.Sam2 => Sam2Profile.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(profile), profile, $"Expected a defined {nameof(PreprocessingProfile)}; got {(int)profile}."),
@@ -65,7 +82,7 @@ internal abstract class ModelProfile
     /// <summary>Writes the encoder input for <paramref name="image"/> into <paramref name="destination"/>.</summary>
     /// <param name="image">A non-empty image.</param>
     /// <param name="encoder">The encoder export the input is for.</param>
-    /// <param name="destination">At least <see cref="FrameLength"/> floats.</param>
+    /// <param name="destination">At least <see cref="InputLength"/> floats.</param>
     /// <returns>The tensor's shape and length, and the image's size in the model's frame.</returns>
     public abstract EncoderInput Preprocess(ImageBuffer image, EncoderVariant encoder, float[] destination);
 

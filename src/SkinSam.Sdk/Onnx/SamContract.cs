@@ -39,7 +39,11 @@ internal static class SamContract
     private static readonly int[] EmbeddingDims = [1, EmbeddingChannels, EmbeddingSide, EmbeddingSide];
 
     /// <summary>Finds which encoder export a session is and checks it fully.</summary>
-    public static EncoderVariant DetectEncoder(InferenceSession session, EncoderVariant? declared, string file)
+    /// <param name="session">The encoder session.</param>
+    /// <param name="declared">The variant model.json declares, if any.</param>
+    /// <param name="file">The file, for messages.</param>
+    /// <param name="inputSize">model.json's <c>inputSize</c>: the side of the NCHW input.</param>
+    public static EncoderVariant DetectEncoder(InferenceSession session, EncoderVariant? declared, string file, int inputSize = FrameSize)
     {
         IReadOnlyDictionary<string, NodeMetadata> inputs = session.InputMetadata;
         EncoderVariant detected;
@@ -54,7 +58,7 @@ internal static class SamContract
         else
         {
             throw new ModelContractException(
-                $"{file}: expected the SAM encoder input '{ImageInput}' float32 [1,3,{FrameSize},{FrameSize}] (normalised NCHW) or '{HwcImageInput}' float32 [H,W,3] (RGB 0..255); " +
+                $"{file}: expected the SAM encoder input '{ImageInput}' float32 [1,3,{inputSize},{inputSize}] (normalised NCHW) or '{HwcImageInput}' float32 [H,W,3] (RGB 0..255); " +
                 $"got inputs: {OnnxSignature.DescribeAll(inputs)}.");
         }
 
@@ -65,7 +69,7 @@ internal static class SamContract
 
         var problems = new List<string>();
         string? p = detected == EncoderVariant.ImageNchw
-            ? OnnxSignature.Check(inputs, ImageInput, [1, 3, FrameSize, FrameSize])
+            ? OnnxSignature.Check(inputs, ImageInput, [1, 3, inputSize, inputSize])
             : OnnxSignature.Check(inputs, HwcImageInput, [-1, -1, 3]);
         AddIf(problems, p);
         if (inputs.Count != 1)

@@ -36,7 +36,7 @@ internal sealed class SamDecodeScratch : IDisposable
         LowRes = new float[maskCount * LowResLength];
         _maskInputValue = OrtValue.CreateTensorValueFromMemory(_maskInput, [1, 1, SamContract.LowResSide, SamContract.LowResSide]);
         _hasMaskValue = OrtValue.CreateTensorValueFromMemory(_hasMask, [1]);
-        _sizeValue = feedsSize ? OrtValue.CreateTensorValueFromMemory(SamContract.UnfetchedMasksSize, [2]) : null;
+        _sizeValue = feedsSize ? OrtValue.CreateTensorValueFromMemory(owner.Profile.UnfetchedMasksSize, [2]) : null;
         _iouValue = OrtValue.CreateTensorValueFromMemory(Iou, [1, maskCount]);
         _lowResValue = OrtValue.CreateTensorValueFromMemory(LowRes, [1, maskCount, SamContract.LowResSide, SamContract.LowResSide]);
         Inputs = new OrtValue[feedsSize ? 6 : 5];

@@ -45,7 +45,7 @@ public sealed partial class SamOnnxModel
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, ScalarShape));
                 if (_decoderInputNames.Length == 6)
                 {
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(SamContract.UnfetchedMasksSize, SizeShape));
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(_profile.UnfetchedMasksSize, SizeShape));
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
@@ -147,7 +147,7 @@ public sealed partial class SamOnnxModel
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(hasMask, [b]));
                 if (_decoderInputNames.Length == 6)
                 {
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(SamContract.UnfetchedMasksSize, SizeShape));
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(_profile.UnfetchedMasksSize, SizeShape));
                 }
 
                 using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);

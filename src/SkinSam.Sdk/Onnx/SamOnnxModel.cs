@@ -40,6 +40,9 @@ public sealed partial class SamOnnxModel : ISegmentationModel
     private readonly SessionOptions _sessionOptions;
     private readonly ModelProfile _profile;
 
+    /// <summary>The model's profile (preprocessing, prompt mapping, mask values).</summary>
+    internal ModelProfile Profile => _profile;
+
     private readonly string[] _encoderInputNames;
     private readonly string[] _encoderOutputNames = [SamContract.EmbeddingsName];
     private readonly string[] _decoderInputNames;
@@ -59,7 +62,7 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         _encoder = encoder;
         _decoder = decoder;
         _tags = [new("model", info.Name), new("provider", info.ExecutionProvider)];
-        _profile = ModelProfile.For(info.Preprocessing);
+        _profile = ModelProfile.For(info.Preprocessing, info.Manifest.InputSize);
         _encoderInputNames = [info.EncoderVariant == EncoderVariant.InputImageHwc ? SamContract.HwcImageInput : SamContract.ImageInput];
         bool feedsSize = decoder.InputMetadata.ContainsKey(SamContract.OrigImSize);
         _decoderInputNames = feedsSize
@@ -103,14 +106,14 @@ public sealed partial class SamOnnxModel : ISegmentationModel
             throw new ModelLoadException($"{manifestPath}: expected 'family' \"{SegmentationModels.DefaultFamily}\" for {nameof(SamOnnxModel)}; got \"{manifest.Family}\". Load it with {nameof(SegmentationModels)}.{nameof(SegmentationModels.Load)}, which picks the family's model class.");
         }
 
-        ModelProfile profile = ModelProfile.For(manifest.Preprocessing);
+        ModelProfile profile = ModelProfile.For(manifest.Preprocessing, manifest.InputSize);
         profile.CheckManifest(manifest, manifestPath);
 
         (SessionOptions so, InferenceSession enc, InferenceSession dec, string provider, List<ProviderAttempt> attempts, bool fellBack) =
             OnnxSessionFactory.Create(encoderPath, decoderPath, options);
         try
         {
-            EncoderVariant ev = SamContract.DetectEncoder(enc, manifest.EncoderVariant, encoderPath);
+            EncoderVariant ev = SamContract.DetectEncoder(enc, manifest.EncoderVariant, encoderPath, manifest.InputSize);
             (DecoderVariant dv, int k) = SamContract.DetectDecoder(dec, manifest.DecoderVariant, decoderPath, manifest.DecoderBatchAxis);
             profile.CheckVariants(ev, dv, encoderPath, decoderPath);
             var info = new ModelInfo
@@ -155,7 +158,7 @@ public sealed partial class SamOnnxModel : ISegmentationModel
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            input = _pool.Rent(ModelProfile.FrameLength);
+            input = _pool.Rent(_profile.InputLength);
             EncoderInput prepared = _profile.Preprocess(image, Info.EncoderVariant ?? EncoderVariant.ImageNchw, input);
             embedding = _pool.Rent(EmbeddingLength);
             using (OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, prepared.Length), prepared.Shape))

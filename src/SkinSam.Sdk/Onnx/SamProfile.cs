@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Models;
 using SkinSam.Sdk.Postprocessing;
@@ -14,16 +15,36 @@ namespace SkinSam.Sdk.Onnx;
 /// graph's <c>masks</c> output is not fetched, see <see cref="SamContract.UnfetchedMasksSize"/>); stability on
 /// logits; default selection <see cref="MaskSelection.OfficialOnnx"/>.
 /// </summary>
+/// <remarks>
+/// A model whose encoder needs less than the 1024 frame (<c>inputSize</c> in <c>model.json</c>, e.g. 256 for
+/// SkinSAM-Tiny 2) gets the same profile at that side: the long side resized to <c>inputSize</c>, the prompts scaled
+/// into that frame, and the masks brought back through that frame as the exporter's graph does (256 to the frame, none
+/// for a 256 frame; crop; one resize to the original size), by the SDK from the chosen candidate's low-res logits.
+/// </remarks>
 internal sealed class SamProfile : ModelProfile
 {
-    private readonly SamPreprocessor _preprocessor = new();
+    private static readonly ConcurrentDictionary<int, SamProfile> BySide = new();
 
-    private SamProfile()
+    private readonly SamPreprocessor _preprocessor;
+    private readonly long[] _inputShape;
+
+    private SamProfile(int side)
     {
+        _preprocessor = new SamPreprocessor(side);
+        _inputShape = [1, 3, side, side];
+        InputSide = side;
     }
 
-    /// <summary>The one instance.</summary>
-    public static SamProfile Instance { get; } = new();
+    /// <summary>The instance for the SAM v1 frame of 1024.</summary>
+    public static SamProfile Instance { get; } = new(SamContract.FrameSize);
+
+    /// <inheritdoc/>
+    public override int InputSide { get; }
+
+    /// <summary>The shared instance for a square encoder input of <paramref name="side"/> pixels.</summary>
+    /// <param name="side">The manifest's <c>inputSize</c>.</param>
+    /// <returns>The instance.</returns>
+    public static SamProfile ForInputSize(int side) => side == SamContract.FrameSize ? Instance : BySide.GetOrAdd(side, s => new SamProfile(s));
 
     /// <inheritdoc/>
     public override string Name => "sam";
@@ -43,15 +64,15 @@ internal sealed class SamProfile : ModelProfile
             return new EncoderInput([h, w, 3], w * h * 3, CreateFrame(image.Width, image.Height));
         }
 
-        _preprocessor.Preprocess(image, destination.AsSpan(0, FrameLength));
-        return new EncoderInput(FrameShape, FrameLength, CreateFrame(image.Width, image.Height));
+        _preprocessor.Preprocess(image, destination.AsSpan(0, InputLength));
+        return new EncoderInput(_inputShape, InputLength, CreateFrame(image.Width, image.Height));
     }
 
     /// <inheritdoc/>
     public override ImageFrame CreateFrame(int width, int height)
     {
-        (int resizedW, int resizedH) = SamPreprocessor.GetResizedSize(width, height, SamContract.FrameSize);
-        return new ImageFrame(width, height, resizedW, resizedH, SamContract.FrameSize, SamContract.LowResSide);
+        (int resizedW, int resizedH) = SamPreprocessor.GetResizedSize(width, height, InputSide);
+        return new ImageFrame(width, height, resizedW, resizedH, InputSide, SamContract.LowResSide);
     }
 
     /// <inheritdoc/>
@@ -63,13 +84,13 @@ internal sealed class SamProfile : ModelProfile
 
     /// <inheritdoc/>
     public override void WriteMaskValues(ReadOnlySpan<float> lowResolution, ImageFrame frame, Span<float> destination) =>
-        MaskLogitUpsampler.Upsample(lowResolution, frame.OriginalWidth, frame.OriginalHeight, destination);
+        MaskLogitUpsampler.UpsampleThroughFrame(lowResolution, InputSide, frame.OriginalWidth, frame.OriginalHeight, destination);
 
     /// <inheritdoc/>
     public override (int AboveLow, int AboveHigh, int NonFinite) ThresholdMask(ReadOnlySpan<float> lowResolution, ImageFrame frame, MaskThresholds thresholds, Span<byte> mask)
     {
         var sink = new MaskThresholdSink(mask, frame.OriginalWidth, thresholds.Mask, thresholds.StabilityLow, thresholds.StabilityHigh);
-        MaskLogitUpsampler.UpsampleStreaming(lowResolution, frame.OriginalWidth, frame.OriginalHeight, ref sink);
+        MaskLogitUpsampler.UpsampleThroughFrameStreaming(lowResolution, InputSide, frame.OriginalWidth, frame.OriginalHeight, ref sink);
         return (sink.AboveLow, sink.AboveHigh, sink.NonFinite);
     }
 }

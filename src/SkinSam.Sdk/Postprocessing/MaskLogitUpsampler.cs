@@ -225,6 +225,103 @@ public static class MaskLogitUpsampler
         }
     }
 
+    /// <summary>
+    /// SAM's <c>postprocess_masks</c> for a model whose frame (<c>inputSize</c>) is <paramref name="frameSide"/>:
+    /// 256 to <paramref name="frameSide"/> (no step when the frame is 256), crop to the resized image, one resize to
+    /// the original size, as the exporter's graph for that frame does. A frame of 1024 is
+    /// <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/> itself.
+    /// </summary>
+    internal static void UpsampleThroughFrame(ReadOnlySpan<float> lowResolutionLogits, int frameSide, int originalWidth, int originalHeight, Span<float> destination)
+    {
+        if (frameSide == InputSize)
+        {
+            Upsample(lowResolutionLogits, originalWidth, originalHeight, destination);
+            return;
+        }
+
+        _ = Validate(lowResolutionLogits, originalWidth, originalHeight, destination.Length);
+        float[]? rented = null;
+        try
+        {
+            ReadOnlySpan<float> cropped = CropOfFrame(lowResolutionLogits, frameSide, originalWidth, originalHeight, ref rented, out int width, out int height, out int stride);
+            ResizeCore(cropped, width, height, stride, destination, originalWidth, originalHeight);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary><see cref="UpsampleThroughFrame"/> with the values handed to <paramref name="sink"/> in blocks of rows.</summary>
+    internal static void UpsampleThroughFrameStreaming<TSink>(ReadOnlySpan<float> lowResolutionLogits, int frameSide, int originalWidth, int originalHeight, ref TSink sink)
+        where TSink : IRowBlockSink, allows ref struct
+    {
+        if (frameSide == InputSize)
+        {
+            UpsampleStreaming(lowResolutionLogits, originalWidth, originalHeight, ref sink);
+            return;
+        }
+
+        _ = Validate(lowResolutionLogits, originalWidth, originalHeight, null);
+        float[]? rented = null;
+        int[] xIndex = ArrayPool<int>.Shared.Rent(2 * originalWidth);
+        float[] xWeight = ArrayPool<float>.Shared.Rent(2 * originalWidth);
+        int[] yIndex = ArrayPool<int>.Shared.Rent(2 * originalHeight);
+        float[] yWeight = ArrayPool<float>.Shared.Rent(2 * originalHeight);
+        try
+        {
+            ReadOnlySpan<float> cropped = CropOfFrame(lowResolutionLogits, frameSide, originalWidth, originalHeight, ref rented, out int width, out int height, out int stride);
+            BilinearAxis.FillTwoTaps(width, originalWidth, xIndex, xWeight);
+            BilinearAxis.FillTwoTaps(height, originalHeight, yIndex, yWeight);
+            SeparableResampler.ResampleStreaming(
+                cropped, width, height, stride,
+                originalWidth, originalHeight,
+                xIndex, xWeight, 2, BilinearAxis.IsIdentity(width, originalWidth),
+                yIndex, yWeight, 2, BilinearAxis.IsIdentity(height, originalHeight),
+                ref sink);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+
+            ArrayPool<int>.Shared.Return(xIndex);
+            ArrayPool<float>.Shared.Return(xWeight);
+            ArrayPool<int>.Shared.Return(yIndex);
+            ArrayPool<float>.Shared.Return(yWeight);
+        }
+    }
+
+    // The resized image's part of the frame: the low-res logits themselves for a 256 frame, else their bilinear
+    // resize to frameSide x frameSide (rented); as a span with its row stride.
+    private static ReadOnlySpan<float> CropOfFrame(ReadOnlySpan<float> lowResolutionLogits, int frameSide, int originalWidth, int originalHeight, scoped ref float[]? rented, out int width, out int height, out int stride)
+    {
+        if (frameSide < LowResolutionSize || frameSide > InputSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(frameSide), frameSide, $"Expected a frame side from {LowResolutionSize} to {InputSize}; got {frameSide}.");
+        }
+
+        (int resizedWidth, int resizedHeight) = Preprocessing.SamPreprocessor.GetResizedSize(originalWidth, originalHeight, frameSide);
+        ReadOnlySpan<float> frame = lowResolutionLogits;
+        if (frameSide != LowResolutionSize)
+        {
+            rented = ArrayPool<float>.Shared.Rent(frameSide * frameSide);
+            Span<float> full = rented.AsSpan(0, frameSide * frameSide);
+            ResizeCore(lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize, full, frameSide, frameSide);
+            frame = full;
+        }
+
+        width = resizedWidth;
+        height = resizedHeight;
+        stride = frameSide;
+        return frame[..(((resizedHeight - 1) * frameSide) + resizedWidth)];
+    }
+
     private static void ResizeCore(ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int sourceStride, Span<float> destination, int destinationWidth, int destinationHeight)
     {
         int[] xIndex = ArrayPool<int>.Shared.Rent(2 * destinationWidth);

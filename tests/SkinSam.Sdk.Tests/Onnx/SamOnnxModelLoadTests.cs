@@ -105,10 +105,10 @@ public sealed class SamOnnxModelLoadTests
     public void Load_InvalidManifest_ListsEveryProblem()
     {
         string dir = CopyFixture("sam-tiny");
-        File.WriteAllText(Path.Combine(dir, "model.json"), """{ "preprocessing": "clahe", "inputSize": 512, "decoder": { "variant": "two-mask" } }""");
+        File.WriteAllText(Path.Combine(dir, "model.json"), """{ "preprocessing": "clahe", "inputSize": 500, "decoder": { "variant": "two-mask" } }""");
         var ex = Assert.Throws<ModelLoadException>(() => SamOnnxModel.Load(dir));
         Assert.Contains("'preprocessing': expected one of \"sam\", \"medsam\", \"sam2\"; got \"clahe\"", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("'inputSize': expected 1024", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'inputSize': expected a multiple of 64 from 256 to 1024", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'decoder.variant'", ex.Message, StringComparison.Ordinal);
     }
 
