@@ -124,8 +124,11 @@ public sealed partial class Sam2OnnxModel
         ImageFrame frame = embedding.Frame;
         (float[] coords, float[] labels) = Sam2MaskRules.BuildPointInputs(prompt, frame, _signature.GraphAppendsPadding);
         int rows = labels.Length;
-        bool cleanup = options.MaxHoleArea > 0 || options.MaxSprinkleArea > 0;
-        bool graphMasks = _signature.HasMasks && !cleanup;
+        // The graph's 'masks' output (one bilinear resize of the low-res logits to orig_im_size) is never fetched:
+        // ONNX Runtime runs every node whatever is fetched, so the SDK feeds orig_im_size = (256, 256), where that
+        // resize is the identity, and resizes the chosen candidate itself (Sam2Profile.WriteMaskValues, PyTorch's
+        // bilinear): no K original-size planes in ONNX Runtime's arena, whatever the image size (as for SAM v1).
+        bool graphMasks = false;
         string[] outputNames = graphMasks
             ? [SamContract.Masks, SamContract.IouPredictions, SamContract.LowResMasks]
             : [SamContract.IouPredictions, SamContract.LowResMasks];
@@ -161,12 +164,12 @@ public sealed partial class Sam2OnnxModel
             Add(SamContract.HasMaskInput, OrtValue.CreateTensorValueFromMemory(new[] { prompt.MaskInput is null ? 0f : 1f }, ScalarShape));
             if (_signature.SizeType is { } sizeType)
             {
-                int h = frame.OriginalHeight, w = frame.OriginalWidth;
+                const int side = SamContract.LowResSide;
                 Add(SamContract.OrigImSize, sizeType switch
                 {
-                    TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(new[] { h, w }, SizeShape),
-                    TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(new[] { (long)h, w }, SizeShape),
-                    _ => OrtValue.CreateTensorValueFromMemory(Sam2Profile.OrigImSize(frame), SizeShape),
+                    TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(new[] { side, side }, SizeShape),
+                    TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(new[] { (long)side, side }, SizeShape),
+                    _ => OrtValue.CreateTensorValueFromMemory(new float[] { side, side }, SizeShape),
                 });
             }
 
