@@ -122,6 +122,7 @@ def write_manifest(out_dir: str, options: Sam2ExportOptions) -> dict:
         "encoder": {"file": "encoder.onnx", "variant": ENCODER_VARIANT},
         "decoder": {"file": "decoder.onnx", "variant": DECODER_VARIANT, "batchAxis": False},
         "supportsNoPrompt": False,
+        **({"precision": "fp16"} if options.fp16 else {}),
         "license": options.license,
         "provenance": options.provenance,
     }

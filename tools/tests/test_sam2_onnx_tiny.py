@@ -85,8 +85,9 @@ def test_manifest_says_family_sam2():
     with open(os.path.join(FIXTURE, "model.json"), encoding="utf-8") as handle:
         manifest = json.load(handle)
     assert list(manifest) == ["schemaVersion", "name", "family", "preprocessing", "inputSize", "maskThreshold",
-                              "encoder", "decoder", "supportsNoPrompt", "license", "provenance"]
+                              "encoder", "decoder", "supportsNoPrompt", "precision", "license", "provenance"]
     assert (manifest["family"], manifest["preprocessing"], manifest["inputSize"]) == ("sam2", "sam2", 1024)
+    assert manifest["precision"] == "fp16"  # the fixture stores its weights as float16 (export fp16=True)
     assert manifest["encoder"] == {"file": "encoder.onnx", "variant": "image-nchw"}
     assert manifest["decoder"] == {"file": "decoder.onnx", "variant": "multimask", "batchAxis": False}
 

@@ -27,6 +27,7 @@ public sealed class Sam2OnnxModelLoadTests : IDisposable
         Assert.Equal("sam2", model.Info.Manifest.Family);
         Assert.Equal("sam2", model.Info.Name);
         Assert.Equal(SkinSam.Sdk.Preprocessing.PreprocessingProfile.Sam2, model.Info.Preprocessing);
+        Assert.Equal(ModelPrecision.Fp16, reference.Info.Precision);
         AssertSameMasks(reference, model);
     }
 
