@@ -22,8 +22,12 @@ public class AutomaticMaskGeneratorBenchmarks
     private AutomaticMaskGenerator? _withSmallRegions;
 
     /// <summary>The model's short name (see <see cref="BenchmarkModelCatalog"/>).</summary>
-    [Params("tiny", "skinsam-tiny")]
+    [ParamsSource(nameof(Models))]
     public string Model { get; set; } = "tiny";
+
+    /// <summary>The SAM v1 models of the selection (SKINSAM_BENCH_MODELS) that are present: <c>tiny</c> and <c>skinsam-tiny</c>.</summary>
+    /// <returns>Their names.</returns>
+    public static IEnumerable<string> Models() => BenchmarkModelCatalog.AvailableNames().Where(n => n is "tiny" or "skinsam-tiny");
 
     /// <summary>Points per side of the grid.</summary>
     [Params(8, 16)]
