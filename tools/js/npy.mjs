@@ -1,8 +1,8 @@
 // Reads a .npy file into an onnxruntime-node Tensor (the subset of the format numpy.save writes for C-order arrays).
-// run_onnx.mjs has its own copy of this reader; calibrate.mjs uses this one.
+// run_onnx.mjs and calibrate.mjs share it.
 import { readFileSync } from 'node:fs';
 
-const DTYPES = {
+export const DTYPES = {
   '<f4': ['float32', Float32Array, 4],
   '<f2': ['float16', Uint16Array, 2],
   '<i8': ['int64', BigInt64Array, 8],
