@@ -3,6 +3,7 @@ onnxruntime-node runner, session-wide tiny exports, and a summary of measured pa
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from typing import List, Tuple
@@ -24,6 +25,15 @@ from sam.exporting import ExportOptions, export_model_folder  # noqa: E402
 
 MEASURED: List[Tuple[str, str]] = []
 TINY_SEED = 7
+
+
+def load_export_cli():
+    """tools/export.py loaded by its path. tools/train/export.py is a module named `export` too, and a bare
+    `import export` would get whichever of the two a test collected earlier had put on sys.path."""
+    spec = importlib.util.spec_from_file_location("skinsam_tools_export_cli", os.path.join(TOOLS_DIR, "export.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_configure(config):

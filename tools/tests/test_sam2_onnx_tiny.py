@@ -19,7 +19,7 @@ from sam2.mask_decoder import select_masks, stability_scores
 from sam2.onnx_modules import DECODER_INPUTS, DECODER_OUTPUTS, ENCODER_OUTPUTS, DecoderGraph
 from sam2.predictor import decode, preprocess, prompt_sequence
 
-from conftest import TOOLS_DIR, record, structure_only
+from conftest import TOOLS_DIR, record, structure_only, load_export_cli
 
 sys.path.insert(0, os.path.join(TOOLS_DIR, "goldens"))
 import sam2_reference  # noqa: E402  (tools/goldens: the fixture's model and export options)
@@ -241,7 +241,7 @@ def test_preprocessing_is_a_stretch_with_antialiasing_when_downscaling():
 
 
 def test_cli_exports_an_official_layout_checkpoint_setting_aside_memory_keys(tmp_path, capsys):
-    import export as export_cli
+    export_cli = load_export_cli()
 
     with structure_only():
         source = Sam2(CONFIGS["sam2_tiny"])

@@ -14,7 +14,7 @@ from sam import CONFIGS, build_sam
 from sam.checkpoint import infer_model_type, load_into, load_sam_state_dict, sha256_of
 from sam.model import Sam
 
-from conftest import structure_only
+from conftest import structure_only, load_export_cli
 
 REFERENCE_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "reference",
                                "sam_vit_b_state_dict.tsv")
@@ -164,7 +164,7 @@ def test_loader_rejects_a_file_without_sam_keys(tmp_path):
 
 
 def test_cli_exports_a_checkpoint_and_names_it_in_provenance(tmp_path, capsys):
-    import export as export_cli
+    export_cli = load_export_cli()
 
     model = build_sam("tiny", seed=3)
     checkpoint = tmp_path / "skinsam_tiny.pth"
