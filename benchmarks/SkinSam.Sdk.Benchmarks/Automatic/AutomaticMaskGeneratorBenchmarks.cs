@@ -9,7 +9,7 @@ namespace SkinSam.Sdk.Benchmarks.Automatic;
 
 /// <summary>
 /// "Segment everything" on one 600 x 450 synthetic lesion image: the whole generator (one encode, PointsPerSide^2 decodes,
-/// filters, NMS, RLE), the same with the small-region pass, and the same through <see cref="DecodeBatchOnlyModel"/> (every
+/// filters, NMS, RLE), the same with the small-region pass, and the same through DecodeBatch (<c>UseLowResDecode = false</c>: every
 /// candidate's full result before the filters: the generator's path before the predicted-IoU filter moved ahead of the
 /// upsampling, and still the path of models without the low-level decode), so the Allocated column compares the two
 /// in one run. Masks per second = <see cref="MaskCount"/> (printed at
@@ -52,7 +52,7 @@ public class AutomaticMaskGeneratorBenchmarks
         {
             PointsPerSide = PointsPerSide, PredIouThresh = 0.4, StabilityScoreThresh = 0.4, OutputMode = AutomaticMaskOutputMode.CocoRle, MinMaskRegionArea = 100,
         });
-        _throughDecodeBatch = new AutomaticMaskGenerator(new DecodeBatchOnlyModel(_model), options);
+        _throughDecodeBatch = new AutomaticMaskGenerator(_model, options) { UseLowResDecode = false };
         MaskCount = _generator.Generate(_image).Count;
         if (_throughDecodeBatch.Generate(_image).Count != MaskCount)
         {
@@ -76,7 +76,7 @@ public class AutomaticMaskGeneratorBenchmarks
     [Benchmark]
     public int GenerateWithSmallRegionPass() => _withSmallRegions!.Generate(_image).Count;
 
-    /// <summary>The generator through <see cref="DecodeBatchOnlyModel"/>: every candidate's mask built before the filters.</summary>
+    /// <summary>The generator through DecodeBatch (<c>UseLowResDecode = false</c>): every candidate's mask built before the filters.</summary>
     /// <returns>The number of masks.</returns>
     [Benchmark]
     public int GenerateThroughDecodeBatch() => _throughDecodeBatch!.Generate(_image).Count;

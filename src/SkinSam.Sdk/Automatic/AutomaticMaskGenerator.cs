@@ -43,6 +43,13 @@ public sealed class AutomaticMaskGenerator
     /// <summary>The parameters.</summary>
     public AutomaticMaskGeneratorOptions Options { get; }
 
+    /// <summary>
+    /// Whether a model with the low-level decode (<see cref="ILowResDecoder"/>) is decoded through it; false sends every
+    /// model through <see cref="ISegmentationModel.DecodeBatch"/>'s full results, the path of models without it (the
+    /// tests and the benchmark compare the two).
+    /// </summary>
+    internal bool UseLowResDecode { get; init; } = true;
+
     /// <summary>Finds every mask in the image.</summary>
     /// <param name="image">The image; read during the call only.</param>
     /// <param name="cancellationToken">Stops between decoder runs (and inside a running encoder).</param>
@@ -156,7 +163,7 @@ public sealed class AutomaticMaskGenerator
         var decode = new DecodeOptions { MultimaskOutput = true, StabilityOffset = (float)o.StabilityScoreOffset };
         var scan = new CropScan(this, cropRect, w, h, points);
         using ImageEmbedding embedding = _model.Encode(cropped, cancellationToken);
-        ILowResDecoder? lowRes = _model as ILowResDecoder;
+        ILowResDecoder? lowRes = UseLowResDecode ? _model as ILowResDecoder : null;
 
         // The one original-size buffer of the crop: every candidate that passes the predicted-IoU filter is
         // thresholded into it, scored, and encoded from it (pooled; nothing original-size is allocated per point).

@@ -2,7 +2,6 @@ using System.Text.Json;
 using SkinSam.Sdk.Automatic;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Models;
-using SkinSam.Sdk.Prompts;
 using Xunit.Abstractions;
 
 namespace SkinSam.Sdk.Tests.Automatic;
@@ -39,7 +38,7 @@ public sealed class AutomaticMaskGeneratorMemoryTests(ITestOutputHelper output)
         };
 
         IReadOnlyList<GeneratedMask> fast = new AutomaticMaskGenerator(model, options).Generate(image);
-        IReadOnlyList<GeneratedMask> full = new AutomaticMaskGenerator(new FullResultsOnly(model), options).Generate(image);
+        IReadOnlyList<GeneratedMask> full = new AutomaticMaskGenerator(model, options) { UseLowResDecode = false }.Generate(image);
 
         Assert.NotEmpty(full);
         Assert.Equal(full.Count, fast.Count);
@@ -63,7 +62,7 @@ public sealed class AutomaticMaskGeneratorMemoryTests(ITestOutputHelper output)
         int points = options.PointsPerSide * options.PointsPerSide;
 
         (long fast, int kept) = SecondRunAllocation(new AutomaticMaskGenerator(model, options), image);
-        (long full, _) = SecondRunAllocation(new AutomaticMaskGenerator(new FullResultsOnly(model), options), image);
+        (long full, _) = SecondRunAllocation(new AutomaticMaskGenerator(model, options) { UseLowResDecode = false }, image);
         output.WriteLine($"{image.Width}x{image.Height}, {points} points, {kept} masks kept: low-level path {fast / points} bytes per point, full-result path {full / points} bytes per point.");
 
         // The encoder's output and the kept masks' RLE are part of the run; the candidates that are dropped cost
@@ -88,24 +87,5 @@ public sealed class AutomaticMaskGeneratorMemoryTests(ITestOutputHelper output)
         long before = GC.GetAllocatedBytesForCurrentThread();
         int kept = generator.Generate(image).Count;
         return (GC.GetAllocatedBytesForCurrentThread() - before, kept);
-    }
-
-    /// <summary>A real model seen only through <see cref="ISegmentationModel"/>: the generator's path for models without the low-level decode.</summary>
-    private sealed class FullResultsOnly(ISegmentationModel inner) : ISegmentationModel
-    {
-        public ModelInfo Info => inner.Info;
-
-        public ImageEmbedding Encode(ImageBuffer image, CancellationToken cancellationToken = default) => inner.Encode(image, cancellationToken);
-
-        public SegmentationResult Decode(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
-            inner.Decode(embedding, prompt, options, cancellationToken);
-
-        public IReadOnlyList<SegmentationResult> DecodeBatch(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, DecodeOptions? options = null, CancellationToken cancellationToken = default) =>
-            inner.DecodeBatch(embedding, prompts, options, cancellationToken);
-
-        public void Dispose()
-        {
-            // The inner model belongs to the test.
-        }
     }
 }
