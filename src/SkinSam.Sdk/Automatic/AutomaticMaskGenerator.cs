@@ -2,6 +2,7 @@ using System.Buffers;
 using SkinSam.Sdk.Imaging;
 using SkinSam.Sdk.Masks;
 using SkinSam.Sdk.Models;
+using SkinSam.Sdk.Postprocessing;
 using SkinSam.Sdk.Prompts;
 
 namespace SkinSam.Sdk.Automatic;
@@ -41,6 +42,13 @@ public sealed class AutomaticMaskGenerator
 
     /// <summary>The parameters.</summary>
     public AutomaticMaskGeneratorOptions Options { get; }
+
+    /// <summary>
+    /// Whether a model with the low-level decode (<see cref="ILowResDecoder"/>) is decoded through it; false sends every
+    /// model through <see cref="ISegmentationModel.DecodeBatch"/>'s full results, the path of models without it (the
+    /// tests and the benchmark compare the two).
+    /// </summary>
+    internal bool UseLowResDecode { get; init; } = true;
 
     /// <summary>Finds every mask in the image.</summary>
     /// <param name="image">The image; read during the call only.</param>
@@ -147,20 +155,37 @@ public sealed class AutomaticMaskGenerator
         int w = image.Width, h = image.Height;
         int cw = crop.X1 - crop.X0, ch = crop.Y1 - crop.Y0;
         var cropRect = new PixelRect(crop.X0, crop.Y0, cw, ch);
-        bool whole = cw == w && ch == h;
-        ImageBuffer cropped = whole
+        ImageBuffer cropped = cw == w && ch == h
             ? image
             : new ImageBuffer(image.Pixels[((crop.Y0 * image.Stride) + (crop.X0 * image.BytesPerPixel))..], cw, ch, image.Format, image.Stride);
         int n = CropLayout.PointsPerSide(o.PointsPerSide, o.CropNPointsDownscaleFactor, crop.Layer);
         (double X, double Y)[] points = CropLayout.Points(n, cw, ch);
         var decode = new DecodeOptions { MultimaskOutput = true, StabilityOffset = (float)o.StabilityScoreOffset };
-        float iouThreshold = (float)o.PredIouThresh;
-        float stabilityThreshold = (float)o.StabilityScoreThresh;
-        var found = new List<Candidate>();
-        byte[]? full = whole ? null : ArrayPool<byte>.Shared.Rent(w * h);
+        var scan = new CropScan(this, cropRect, w, h, points);
+        using ImageEmbedding embedding = _model.Encode(cropped, cancellationToken);
+        ILowResDecoder? lowRes = UseLowResDecode ? _model as ILowResDecoder : null;
+
+        // The one original-size buffer of the crop: every candidate that passes the predicted-IoU filter is
+        // thresholded into it, scored, and encoded from it (pooled; nothing original-size is allocated per point).
+        byte[]? scratch = lowRes is null ? null : ArrayPool<byte>.Shared.Rent(cw * ch);
         try
         {
-            using ImageEmbedding embedding = _model.Encode(cropped, cancellationToken);
+            LowResCandidatesHandler? handler = lowRes is null ? null : (prompt, iou, logits) =>
+            {
+                Span<byte> mask = scratch.AsSpan(0, cw * ch);
+                int k = iou.Length, length = logits.Length / k;
+                for (int m = FirstCandidate(k); m < k; m++)
+                {
+                    if (!scan.PassesIou(iou[m]))
+                    {
+                        continue;
+                    }
+
+                    (int aboveLow, int aboveHigh) = lowRes.ThresholdCandidate(logits.Slice(m * length, length), embedding.Frame, decode, mask);
+                    scan.Offer(mask, iou[m], StabilityScore.FromCounts(aboveLow, aboveHigh), prompt);
+                }
+            };
+
             var prompts = new List<SegmentationPrompt>(o.PointsPerBatch);
             for (int start = 0; start < points.Length; start += o.PointsPerBatch)
             {
@@ -172,63 +197,78 @@ public sealed class AutomaticMaskGenerator
                     prompts.Add(SegmentationPrompt.FromPoint((float)points[start + i].X, (float)points[start + i].Y));
                 }
 
+                scan.BatchStart = start;
+                if (lowRes is not null)
+                {
+                    lowRes.DecodeLowRes(embedding, prompts, decode, handler!, cancellationToken);
+                    continue;
+                }
+
+                // A model without the low-level path: its full results, filtered in the same order.
                 IReadOnlyList<SegmentationResult> results = _model.DecodeBatch(embedding, prompts, decode, cancellationToken);
                 for (int i = 0; i < count; i++)
                 {
                     IReadOnlyList<MaskCandidate> candidates = results[i].Candidates;
-                    int first = candidates.Count == 4 ? 1 : 0;
-                    for (int m = first; m < candidates.Count; m++)
+                    for (int m = FirstCandidate(candidates.Count); m < candidates.Count; m++)
                     {
                         MaskCandidate c = candidates[m];
-                        if (o.PredIouThresh > 0 && !(c.PredictedIou > iouThreshold))
+                        if (scan.PassesIou(c.PredictedIou))
                         {
-                            continue;
+                            scan.Offer(c.Mask.Data, c.PredictedIou, c.StabilityScore, i);
                         }
-
-                        if (o.StabilityScoreThresh > 0 && !(c.StabilityScore >= stabilityThreshold))
-                        {
-                            continue;
-                        }
-
-                        (int X0, int Y0, int X1, int Y1) local = MaskExtent.Of(c.Mask.Data, cw, ch);
-                        (int X0, int Y0, int X1, int Y1) box = (local.X0 + crop.X0, local.Y0 + crop.Y0, local.X1 + crop.X0, local.Y1 + crop.Y0);
-                        if (!whole && NearCropEdge(box, cropRect, w, h))
-                        {
-                            continue;
-                        }
-
-                        CocoRle rle;
-                        if (whole)
-                        {
-                            rle = CocoRle.Encode(c.Mask.Data, w, h);
-                        }
-                        else
-                        {
-                            Span<byte> target = full.AsSpan(0, w * h);
-                            target.Clear();
-                            ReadOnlySpan<byte> source = c.Mask.Data;
-                            for (int y = 0; y < ch; y++)
-                            {
-                                source.Slice(y * cw, cw).CopyTo(target.Slice(((crop.Y0 + y) * w) + crop.X0, cw));
-                            }
-
-                            rle = CocoRle.Encode(target, w, h);
-                        }
-
-                        found.Add(new Candidate(rle, box, c.PredictedIou, c.StabilityScore, points[start + i].X + crop.X0, points[start + i].Y + crop.Y0, cropRect));
                     }
                 }
             }
         }
         finally
         {
-            if (full is not null)
+            if (scratch is not null)
             {
-                ArrayPool<byte>.Shared.Return(full);
+                ArrayPool<byte>.Shared.Return(scratch);
             }
         }
 
-        return found;
+        return scan.Found;
+    }
+
+    // From a multimask decoder (four masks) the three multimask candidates, 1 to 3; else all of them.
+    private static int FirstCandidate(int count) => count == 4 ? 1 : 0;
+
+    // One crop's filters after the predicted-IoU one, in the reference's order (stability, crop edge), and the kept
+    // candidates: a kept mask costs its COCO RLE (its runs) and nothing else.
+    private sealed class CropScan(AutomaticMaskGenerator owner, PixelRect crop, int imageWidth, int imageHeight, (double X, double Y)[] points)
+    {
+        private readonly float _iouThreshold = (float)owner.Options.PredIouThresh;
+        private readonly float _stabilityThreshold = (float)owner.Options.StabilityScoreThresh;
+        private readonly bool _filterIou = owner.Options.PredIouThresh > 0;
+        private readonly bool _filterStability = owner.Options.StabilityScoreThresh > 0;
+        private readonly bool _whole = crop.Width == imageWidth && crop.Height == imageHeight;
+
+        public List<Candidate> Found { get; } = [];
+
+        // The index of the batch's first point.
+        public int BatchStart { get; set; }
+
+        public bool PassesIou(float predictedIou) => !_filterIou || predictedIou > _iouThreshold;
+
+        public void Offer(ReadOnlySpan<byte> mask, float predictedIou, float stability, int prompt)
+        {
+            if (_filterStability && !(stability >= _stabilityThreshold))
+            {
+                return;
+            }
+
+            (int X0, int Y0, int X1, int Y1) local = MaskExtent.Of(mask, crop.Width, crop.Height);
+            (int X0, int Y0, int X1, int Y1) box = (local.X0 + crop.X, local.Y0 + crop.Y, local.X1 + crop.X, local.Y1 + crop.Y);
+            if (!_whole && NearCropEdge(box, crop, imageWidth, imageHeight))
+            {
+                return;
+            }
+
+            CocoRle rle = CocoRle.EncodeRegion(mask, crop.Width, crop.Height, crop.X, crop.Y, imageWidth, imageHeight, local);
+            (double X, double Y) point = points[BatchStart + prompt];
+            Found.Add(new Candidate(rle, box, predictedIou, stability, point.X + crop.X, point.Y + crop.Y, crop));
+        }
     }
 
     private sealed record Candidate(CocoRle Rle, (int X0, int Y0, int X1, int Y1) Box, float Iou, float Stability, double PointX, double PointY, PixelRect Crop);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using SkinSam.Sdk.Masks;
 
 namespace SkinSam.Sdk.Automatic;
 
@@ -26,52 +27,7 @@ internal static class SmallRegionRemoval
         try
         {
             Span<int> label = labels.AsSpan(0, n);
-            label.Clear();
-            for (int start = 0; start < n; start++)
-            {
-                if (label[start] != 0 || (mask[start] != 0) == holes)
-                {
-                    continue;
-                }
-
-                int id = sizes.Count + 1;
-                int top = 0, count = 0;
-                stack[top++] = start;
-                label[start] = id;
-                while (top > 0)
-                {
-                    int p = stack[--top];
-                    count++;
-                    int px = p % width, py = p / width;
-                    for (int dy = -1; dy <= 1; dy++)
-                    {
-                        int ny = py + dy;
-                        if ((uint)ny >= (uint)height)
-                        {
-                            continue;
-                        }
-
-                        for (int dx = -1; dx <= 1; dx++)
-                        {
-                            int nx = px + dx;
-                            if ((uint)nx >= (uint)width)
-                            {
-                                continue;
-                            }
-
-                            int q = (ny * width) + nx;
-                            if (label[q] == 0 && (mask[q] != 0) != holes)
-                            {
-                                label[q] = id;
-                                stack[top++] = q;
-                            }
-                        }
-                    }
-                }
-
-                sizes.Add(count);
-            }
-
+            _ = ComponentLabels.Label(new MaskPixels(mask, foreground: !holes), width, height, eight: true, label, stack, sizes);
             bool anySmall = sizes.Exists(s => s < area);
             if (!anySmall)
             {

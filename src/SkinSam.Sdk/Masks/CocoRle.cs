@@ -112,6 +112,79 @@ public sealed class CocoRle
         }
     }
 
+    /// <summary>
+    /// Encodes a <paramref name="width"/> x <paramref name="height"/> mask that is background everywhere except,
+    /// possibly, inside <paramref name="extent"/> of a row-major <paramref name="region"/> placed at
+    /// (<paramref name="x"/>, <paramref name="y"/>): equal to <see cref="Encode(ReadOnlySpan{byte}, int, int)"/> of the
+    /// whole mask, but it reads only the extent's pixels and never builds the whole mask (the automatic mask
+    /// generator's masks of a crop, and of an image, whose extent it already knows).
+    /// </summary>
+    /// <param name="region">regionWidth * regionHeight bytes, row-major; non-zero is foreground.</param>
+    /// <param name="regionWidth">Width of the region.</param>
+    /// <param name="regionHeight">Height of the region.</param>
+    /// <param name="x">The region's left edge in the mask.</param>
+    /// <param name="y">The region's top edge in the mask.</param>
+    /// <param name="width">Width of the mask.</param>
+    /// <param name="height">Height of the mask.</param>
+    /// <param name="extent">Inclusive bounds, in region coordinates, outside which the region is background.</param>
+    /// <returns>The encoding.</returns>
+    internal static CocoRle EncodeRegion(ReadOnlySpan<byte> region, int regionWidth, int regionHeight, int x, int y, int width, int height, (int X0, int Y0, int X1, int Y1) extent)
+    {
+        long n = ValidateSize(width, height);
+        if (region.Length != (long)regionWidth * regionHeight || x < 0 || y < 0 || x + regionWidth > width || y + regionHeight > height
+            || extent.X0 < 0 || extent.Y0 < 0 || extent.X1 < extent.X0 || extent.Y1 < extent.Y0 || extent.X1 >= regionWidth || extent.Y1 >= regionHeight)
+        {
+            throw new ArgumentException(
+                $"Expected a {regionWidth}x{regionHeight} region of {(long)regionWidth * regionHeight} bytes inside the {width}x{height} mask with its extent inside it; got {region.Length} bytes at ({x}, {y}), extent {extent}.",
+                nameof(region));
+        }
+
+        int columns = extent.X1 - extent.X0 + 1, rows = extent.Y1 - extent.Y0 + 1;
+        int top = y + extent.Y0, bottom = y + extent.Y1;
+        bool gapBetweenColumns = top > 0 || bottom < height - 1;
+
+        // At most one run starts at each pixel of the extent, one more after each of its columns, and the last.
+        int[] runs = ArrayPool<int>.Shared.Rent((columns * (rows + 1)) + 1);
+        try
+        {
+            int k = 0;
+            long last = 0;
+            bool previous = false;
+            for (int c = 0; c < columns; c++)
+            {
+                int local = extent.X0 + c;
+                long columnStart = ((long)(x + local) * height) + top;
+                for (int r = 0; r < rows; r++)
+                {
+                    bool value = region[((extent.Y0 + r) * regionWidth) + local] != 0;
+                    if (value != previous)
+                    {
+                        long at = columnStart + r;
+                        runs[k++] = (int)(at - last);
+                        last = at;
+                        previous = value;
+                    }
+                }
+
+                // Background below this column's extent or above the next one's, or after the extent's last column.
+                long after = columnStart + rows;
+                if (previous && (gapBetweenColumns || c == columns - 1) && after < n)
+                {
+                    runs[k++] = (int)(after - last);
+                    last = after;
+                    previous = false;
+                }
+            }
+
+            runs[k++] = (int)(n - last);
+            return new CocoRle(width, height, runs.AsSpan(0, k));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(runs);
+        }
+    }
+
     /// <summary>Encodes a mask.</summary>
     /// <param name="mask">The mask.</param>
     /// <returns>The encoding.</returns>

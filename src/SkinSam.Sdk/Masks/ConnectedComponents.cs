@@ -33,60 +33,20 @@ public static class ConnectedComponents
             throw new ArgumentException("Expected a destination that does not overlap the mask; got overlapping spans.", nameof(destination));
         }
 
-        bool eight = connectivity == Connectivity.Eight;
         int[] labels = ArrayPool<int>.Shared.Rent(n);
         int[] stack = ArrayPool<int>.Shared.Rent(n);
         try
         {
             Span<int> label = labels.AsSpan(0, n);
-            label.Clear();
-            int next = 0, best = 0, bestArea = 0;
-            for (int start = 0; start < n; start++)
+            var areas = new List<int>();
+            _ = ComponentLabels.Label(new MaskPixels(mask, foreground: true), width, height, connectivity == Connectivity.Eight, label, stack, areas);
+            int best = 0, bestArea = 0;
+            for (int c = 0; c < areas.Count; c++)
             {
-                if (mask[start] == 0 || label[start] != 0)
+                if (areas[c] > bestArea)
                 {
-                    continue;
-                }
-
-                next++;
-                label[start] = next;
-                stack[0] = start;
-                int top = 1, area = 0;
-                while (top > 0)
-                {
-                    int i = stack[--top];
-                    area++;
-                    int x = i % width, y = i / width;
-                    for (int dy = -1; dy <= 1; dy++)
-                    {
-                        int ny = y + dy;
-                        if ((uint)ny >= (uint)height)
-                        {
-                            continue;
-                        }
-
-                        for (int dx = -1; dx <= 1; dx++)
-                        {
-                            int nx = x + dx;
-                            if ((dx == 0 && dy == 0) || (!eight && dx != 0 && dy != 0) || (uint)nx >= (uint)width)
-                            {
-                                continue;
-                            }
-
-                            int j = (ny * width) + nx;
-                            if (mask[j] != 0 && label[j] == 0)
-                            {
-                                label[j] = next;
-                                stack[top++] = j;
-                            }
-                        }
-                    }
-                }
-
-                if (area > bestArea)
-                {
-                    bestArea = area;
-                    best = next;
+                    bestArea = areas[c];
+                    best = c + 1;
                 }
             }
 

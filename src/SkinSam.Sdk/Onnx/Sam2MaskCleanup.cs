@@ -1,4 +1,5 @@
 using System.Buffers;
+using SkinSam.Sdk.Masks;
 
 namespace SkinSam.Sdk.Onnx;
 
@@ -51,60 +52,23 @@ internal static class Sam2MaskCleanup
     {
         int n = side * side;
         Span<int> label = labels.AsSpan(0, n);
-        label.Clear();
-        var areas = new List<int> { 0 };
-        for (int start = 0; start < n; start++)
-        {
-            if (label[start] != 0 || (logits[start] > threshold) != foreground)
-            {
-                continue;
-            }
-
-            int id = areas.Count;
-            int top = 0, area = 0;
-            stack[top++] = start;
-            label[start] = id;
-            while (top > 0)
-            {
-                int p = stack[--top];
-                area++;
-                int px = p % side, py = p / side;
-                for (int dy = -1; dy <= 1; dy++)
-                {
-                    int ny = py + dy;
-                    if ((uint)ny >= (uint)side)
-                    {
-                        continue;
-                    }
-
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int nx = px + dx;
-                        if ((uint)nx >= (uint)side)
-                        {
-                            continue;
-                        }
-
-                        int q = (ny * side) + nx;
-                        if (label[q] == 0 && (logits[q] > threshold) == foreground)
-                        {
-                            label[q] = id;
-                            stack[top++] = q;
-                        }
-                    }
-                }
-            }
-
-            areas.Add(area);
-        }
-
+        var areas = new List<int>();
+        _ = ComponentLabels.Label(new LogitSide(logits, threshold, foreground), side, side, eight: true, label, stack, areas);
         for (int i = 0; i < n; i++)
         {
             int id = label[i];
-            if (id != 0 && areas[id] <= maxArea)
+            if (id != 0 && areas[id - 1] <= maxArea)
             {
                 destination[i] = value;
             }
         }
+    }
+
+    // The pixels above the threshold (foreground) or at or below it.
+    private readonly ref struct LogitSide(ReadOnlySpan<float> logits, float threshold, bool foreground) : IPixelSet
+    {
+        private readonly ReadOnlySpan<float> _logits = logits;
+
+        public bool Contains(int index) => (_logits[index] > threshold) == foreground;
     }
 }

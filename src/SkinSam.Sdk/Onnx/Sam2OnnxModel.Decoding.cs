@@ -119,8 +119,16 @@ public sealed partial class Sam2OnnxModel
 
     private SegmentationResult DecodeCore(ImageEmbedding embedding, SegmentationPrompt prompt, DecodeOptions options, MaskSelection selection, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         long start = Stopwatch.GetTimestamp();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = RunDecoder(embedding, prompt, cancellationToken);
+        return BuildResult(outputs, graphMasks: false, embedding.Frame, options, selection, start);
+    }
+
+    // One decoder run; the outputs, [1, K] IoU predictions and [1, K, 256, 256] low-res logits (RunDecoder never
+    // fetches the graph's 'masks'), are ONNX Runtime's own, so the inputs are released before they are read.
+    private IDisposableReadOnlyCollection<OrtValue> RunDecoder(ImageEmbedding embedding, SegmentationPrompt prompt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         ImageFrame frame = embedding.Frame;
         (float[] coords, float[] labels) = Sam2MaskRules.BuildPointInputs(prompt, frame, _signature.GraphAppendsPadding);
         int rows = labels.Length;
@@ -173,8 +181,7 @@ public sealed partial class Sam2OnnxModel
                 });
             }
 
-            using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, [.. names], inputs, outputNames, cancellationToken);
-            return BuildResult(outputs, graphMasks, frame, options, selection, start);
+            return _gate.RunAllocating(_decoder, [.. names], inputs, outputNames, cancellationToken);
         }
         finally
         {
@@ -200,13 +207,8 @@ public sealed partial class Sam2OnnxModel
         string file = Info.Manifest.DecoderFile;
         ReadOnlySpan<float> iou = outputs[graphMasks ? 1 : 0].GetTensorDataAsSpan<float>();
         ReadOnlySpan<float> lowRes = outputs[graphMasks ? 2 : 1].GetTensorDataAsSpan<float>();
-        int k = iou.Length;
-        int[]? tokens = k switch { 4 => AllTokens, 3 => MultimaskTokens, 1 => SingleToken, _ => null };
-        if (tokens is null || lowRes.Length != k * LowResLength || (Info.MaskCount > 0 && k != Info.MaskCount && _signature.MaskCount > 0))
-        {
-            throw new ModelOutputException(
-                $"{file}: expected '{SamContract.IouPredictions}' [1,K] and '{SamContract.LowResMasks}' [1,K,{SamContract.LowResSide},{SamContract.LowResSide}] with K = 4, 3 or 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
-        }
+        int[] tokens = Tokens(iou, lowRes);
+        int k = tokens.Length;
 
         CheckFinite(iou, SamContract.IouPredictions, file);
         ReadOnlySpan<float> fullLogits = default;
@@ -327,5 +329,19 @@ public sealed partial class Sam2OnnxModel
             Candidates = candidates,
             Elapsed = Stopwatch.GetElapsedTime(start),
         };
+    }
+
+    // The mask tokens of the K candidates, once the two outputs' lengths agree with K (4, 3 or 1) and the model.
+    private int[] Tokens(ReadOnlySpan<float> iou, ReadOnlySpan<float> lowRes)
+    {
+        int k = iou.Length;
+        int[]? tokens = k switch { 4 => AllTokens, 3 => MultimaskTokens, 1 => SingleToken, _ => null };
+        if (tokens is null || lowRes.Length != k * LowResLength || (Info.MaskCount > 0 && k != Info.MaskCount && _signature.MaskCount > 0))
+        {
+            throw new ModelOutputException(
+                $"{Info.Manifest.DecoderFile}: expected '{SamContract.IouPredictions}' [1,K] and '{SamContract.LowResMasks}' [1,K,{SamContract.LowResSide},{SamContract.LowResSide}] with K = 4, 3 or 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
+        }
+
+        return tokens;
     }
 }

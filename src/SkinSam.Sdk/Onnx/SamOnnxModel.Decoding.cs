@@ -107,9 +107,23 @@ public sealed partial class SamOnnxModel
     {
         long start = Stopwatch.GetTimestamp();
         int b = members.Length;
-        int w = embedding.OriginalWidth;
-        int h = embedding.OriginalHeight;
         MaskSelection selection = ResolveSelection(options);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = RunGroup(embedding, prompts, members, rows, cancellationToken);
+        for (int j = 0; j < b; j++)
+        {
+            SegmentationResult result = BuildResult(outputs, embedding.Frame, rows, options, selection, start, j, b);
+            results[members[j]] = result;
+            SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds / b, _tags);
+            SkinSamInstruments.PromptsDecoded.Add(1, _tags);
+        }
+    }
+
+    // One decoder run for the group's prompts (same point rows and mask-input presence; one prompt runs on any
+    // decoder, several need the prompt-batch axis): the outputs, [b, K] IoU predictions and [b, K, 256, 256]
+    // low-res logits, are ONNX Runtime's own, so the inputs are released before they are read.
+    private IDisposableReadOnlyCollection<OrtValue> RunGroup(ImageEmbedding embedding, IReadOnlyList<SegmentationPrompt> prompts, int[] members, int rows, CancellationToken cancellationToken)
+    {
+        int b = members.Length;
         (double scaleX, double scaleY) = _profile.PromptScale(embedding.Frame);
         var coords = new float[b * rows * 2];
         var labels = new float[b * rows];
@@ -150,14 +164,7 @@ public sealed partial class SamOnnxModel
                     inputs.Add(OrtValue.CreateTensorValueFromMemory(_profile.UnfetchedMasksSize, SizeShape));
                 }
 
-                using IDisposableReadOnlyCollection<OrtValue> outputs = _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
-                for (int j = 0; j < b; j++)
-                {
-                    SegmentationResult result = BuildResult(outputs, embedding.Frame, rows, options, selection, start, j, b);
-                    results[members[j]] = result;
-                    SkinSamInstruments.DecodeDuration.Record(result.Elapsed.TotalMilliseconds / b, _tags);
-                    SkinSamInstruments.PromptsDecoded.Add(1, _tags);
-                }
+                return _gate.RunAllocating(_decoder, _decoderInputNames, inputs, _decoderOutputNames, cancellationToken);
             }
             finally
             {

@@ -18,12 +18,8 @@ public sealed partial class SamOnnxModel
         int h = frame.OriginalHeight;
         ReadOnlySpan<float> iou = outputs[0].GetTensorDataAsSpan<float>();
         ReadOnlySpan<float> lowRes = outputs[1].GetTensorDataAsSpan<float>();
-        int k = iou.Length / batchSize;
+        int k = CandidatesPerPrompt(iou, lowRes, batchSize);
         string file = Info.Manifest.DecoderFile;
-        if (k < 1 || iou.Length != k * batchSize || lowRes.Length != batchSize * k * LowResLength)
-        {
-            throw new ModelOutputException($"{file}: expected '{SamContract.IouPredictions}' [{batchSize},K] and '{SamContract.LowResMasks}' [{batchSize},K,{SamContract.LowResSide},{SamContract.LowResSide}] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
-        }
 
         // A prompt-batch run: this prompt's slice of every output.
         iou = iou.Slice(batchIndex * k, k);
@@ -110,6 +106,18 @@ public sealed partial class SamOnnxModel
             Candidates = candidates,
             Elapsed = Stopwatch.GetElapsedTime(start),
         };
+    }
+
+    // K, the candidates per prompt of a run over batchSize prompts, once the two outputs' lengths agree with it.
+    private int CandidatesPerPrompt(ReadOnlySpan<float> iou, ReadOnlySpan<float> lowRes, int batchSize)
+    {
+        int k = iou.Length / batchSize;
+        if (k < 1 || iou.Length != k * batchSize || lowRes.Length != batchSize * k * LowResLength)
+        {
+            throw new ModelOutputException($"{Info.Manifest.DecoderFile}: expected '{SamContract.IouPredictions}' [{batchSize},K] and '{SamContract.LowResMasks}' [{batchSize},K,{SamContract.LowResSide},{SamContract.LowResSide}] with K >= 1; got {iou.Length} IoU values and {lowRes.Length} low-res logits.");
+        }
+
+        return k;
     }
 
     private static void CheckFinite(ReadOnlySpan<float> values, string name, string file)

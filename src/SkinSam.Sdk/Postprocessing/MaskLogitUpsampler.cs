@@ -47,29 +47,12 @@ public static class MaskLogitUpsampler
     public static void Upsample(ReadOnlySpan<float> lowResolutionLogits, int originalWidth, int originalHeight, Span<float> destination)
     {
         _ = Validate(lowResolutionLogits, originalWidth, originalHeight, destination.Length);
-        (int resizedWidth, int resizedHeight) = Preprocessing.SamPreprocessor.GetResizedSize(originalWidth, originalHeight, InputSize);
-
-        int[] xIndex = ArrayPool<int>.Shared.Rent(4 * originalWidth);
-        float[] xWeight = ArrayPool<float>.Shared.Rent(4 * originalWidth);
-        int[] yIndex = ArrayPool<int>.Shared.Rent(4 * originalHeight);
-        float[] yWeight = ArrayPool<float>.Shared.Rent(4 * originalHeight);
-        try
-        {
-            int xTaps = FillComposedTaps(originalWidth, resizedWidth, xIndex, xWeight);
-            int yTaps = FillComposedTaps(originalHeight, resizedHeight, yIndex, yWeight);
-            SeparableResampler.Resample(
-                lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize,
-                destination, originalWidth, originalHeight,
-                xIndex, xWeight, xTaps, xIdentity: false,
-                yIndex, yWeight, yTaps, yIdentity: false);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(xIndex);
-            ArrayPool<float>.Shared.Return(xWeight);
-            ArrayPool<int>.Shared.Return(yIndex);
-            ArrayPool<float>.Shared.Return(yWeight);
-        }
+        using PooledTaps t = PooledTaps.Composed(originalWidth, originalHeight);
+        SeparableResampler.Resample(
+            lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize,
+            destination, originalWidth, originalHeight,
+            t.XIndex, t.XWeight, t.XTaps, t.XIdentity,
+            t.YIndex, t.YWeight, t.YTaps, t.YIdentity);
     }
 
     /// <summary>
@@ -81,29 +64,13 @@ public static class MaskLogitUpsampler
         where TSink : IRowBlockSink, allows ref struct
     {
         _ = Validate(lowResolutionLogits, originalWidth, originalHeight, null);
-        (int resizedWidth, int resizedHeight) = Preprocessing.SamPreprocessor.GetResizedSize(originalWidth, originalHeight, InputSize);
-        int[] xIndex = ArrayPool<int>.Shared.Rent(4 * originalWidth);
-        float[] xWeight = ArrayPool<float>.Shared.Rent(4 * originalWidth);
-        int[] yIndex = ArrayPool<int>.Shared.Rent(4 * originalHeight);
-        float[] yWeight = ArrayPool<float>.Shared.Rent(4 * originalHeight);
-        try
-        {
-            int xTaps = FillComposedTaps(originalWidth, resizedWidth, xIndex, xWeight);
-            int yTaps = FillComposedTaps(originalHeight, resizedHeight, yIndex, yWeight);
-            SeparableResampler.ResampleStreaming(
-                lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize,
-                originalWidth, originalHeight,
-                xIndex, xWeight, xTaps, xIdentity: false,
-                yIndex, yWeight, yTaps, yIdentity: false,
-                ref sink);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(xIndex);
-            ArrayPool<float>.Shared.Return(xWeight);
-            ArrayPool<int>.Shared.Return(yIndex);
-            ArrayPool<float>.Shared.Return(yWeight);
-        }
+        using PooledTaps t = PooledTaps.Composed(originalWidth, originalHeight);
+        SeparableResampler.ResampleStreaming(
+            lowResolutionLogits, LowResolutionSize, LowResolutionSize, LowResolutionSize,
+            originalWidth, originalHeight,
+            t.XIndex, t.XWeight, t.XTaps, t.XIdentity,
+            t.YIndex, t.YWeight, t.YTaps, t.YIdentity,
+            ref sink);
     }
 
     /// <summary>
@@ -120,28 +87,13 @@ public static class MaskLogitUpsampler
             throw new ArgumentException($"Expected {sourceWidth * sourceHeight} source values for {sourceWidth}x{sourceHeight}; got {source.Length}.", nameof(source));
         }
 
-        int[] xIndex = ArrayPool<int>.Shared.Rent(2 * destinationWidth);
-        float[] xWeight = ArrayPool<float>.Shared.Rent(2 * destinationWidth);
-        int[] yIndex = ArrayPool<int>.Shared.Rent(2 * destinationHeight);
-        float[] yWeight = ArrayPool<float>.Shared.Rent(2 * destinationHeight);
-        try
-        {
-            BilinearAxis.FillTwoTaps(sourceWidth, destinationWidth, xIndex, xWeight);
-            BilinearAxis.FillTwoTaps(sourceHeight, destinationHeight, yIndex, yWeight);
-            SeparableResampler.ResampleStreaming(
-                source, sourceWidth, sourceHeight, sourceWidth,
-                destinationWidth, destinationHeight,
-                xIndex, xWeight, 2, BilinearAxis.IsIdentity(sourceWidth, destinationWidth),
-                yIndex, yWeight, 2, BilinearAxis.IsIdentity(sourceHeight, destinationHeight),
-                ref sink);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(xIndex);
-            ArrayPool<float>.Shared.Return(xWeight);
-            ArrayPool<int>.Shared.Return(yIndex);
-            ArrayPool<float>.Shared.Return(yWeight);
-        }
+        using PooledTaps t = PooledTaps.Bilinear(sourceWidth, sourceHeight, destinationWidth, destinationHeight);
+        SeparableResampler.ResampleStreaming(
+            source, sourceWidth, sourceHeight, sourceWidth,
+            destinationWidth, destinationHeight,
+            t.XIndex, t.XWeight, t.XTaps, t.XIdentity,
+            t.YIndex, t.YWeight, t.YTaps, t.YIdentity,
+            ref sink);
     }
 
     /// <summary>Upsamples like <see cref="Upsample(ReadOnlySpan{float}, int, int, Span{float})"/> into a new array.</summary>
@@ -267,20 +219,15 @@ public static class MaskLogitUpsampler
 
         _ = Validate(lowResolutionLogits, originalWidth, originalHeight, null);
         float[]? rented = null;
-        int[] xIndex = ArrayPool<int>.Shared.Rent(2 * originalWidth);
-        float[] xWeight = ArrayPool<float>.Shared.Rent(2 * originalWidth);
-        int[] yIndex = ArrayPool<int>.Shared.Rent(2 * originalHeight);
-        float[] yWeight = ArrayPool<float>.Shared.Rent(2 * originalHeight);
         try
         {
             ReadOnlySpan<float> cropped = CropOfFrame(lowResolutionLogits, frameSide, originalWidth, originalHeight, ref rented, out int width, out int height, out int stride);
-            BilinearAxis.FillTwoTaps(width, originalWidth, xIndex, xWeight);
-            BilinearAxis.FillTwoTaps(height, originalHeight, yIndex, yWeight);
+            using PooledTaps t = PooledTaps.Bilinear(width, height, originalWidth, originalHeight);
             SeparableResampler.ResampleStreaming(
                 cropped, width, height, stride,
                 originalWidth, originalHeight,
-                xIndex, xWeight, 2, BilinearAxis.IsIdentity(width, originalWidth),
-                yIndex, yWeight, 2, BilinearAxis.IsIdentity(height, originalHeight),
+                t.XIndex, t.XWeight, t.XTaps, t.XIdentity,
+                t.YIndex, t.YWeight, t.YTaps, t.YIdentity,
                 ref sink);
         }
         finally
@@ -289,11 +236,6 @@ public static class MaskLogitUpsampler
             {
                 ArrayPool<float>.Shared.Return(rented);
             }
-
-            ArrayPool<int>.Shared.Return(xIndex);
-            ArrayPool<float>.Shared.Return(xWeight);
-            ArrayPool<int>.Shared.Return(yIndex);
-            ArrayPool<float>.Shared.Return(yWeight);
         }
     }
 
@@ -324,27 +266,12 @@ public static class MaskLogitUpsampler
 
     private static void ResizeCore(ReadOnlySpan<float> source, int sourceWidth, int sourceHeight, int sourceStride, Span<float> destination, int destinationWidth, int destinationHeight)
     {
-        int[] xIndex = ArrayPool<int>.Shared.Rent(2 * destinationWidth);
-        float[] xWeight = ArrayPool<float>.Shared.Rent(2 * destinationWidth);
-        int[] yIndex = ArrayPool<int>.Shared.Rent(2 * destinationHeight);
-        float[] yWeight = ArrayPool<float>.Shared.Rent(2 * destinationHeight);
-        try
-        {
-            BilinearAxis.FillTwoTaps(sourceWidth, destinationWidth, xIndex, xWeight);
-            BilinearAxis.FillTwoTaps(sourceHeight, destinationHeight, yIndex, yWeight);
-            SeparableResampler.Resample(
-                source, sourceWidth, sourceHeight, sourceStride,
-                destination, destinationWidth, destinationHeight,
-                xIndex, xWeight, 2, BilinearAxis.IsIdentity(sourceWidth, destinationWidth),
-                yIndex, yWeight, 2, BilinearAxis.IsIdentity(sourceHeight, destinationHeight));
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(xIndex);
-            ArrayPool<float>.Shared.Return(xWeight);
-            ArrayPool<int>.Shared.Return(yIndex);
-            ArrayPool<float>.Shared.Return(yWeight);
-        }
+        using PooledTaps t = PooledTaps.Bilinear(sourceWidth, sourceHeight, destinationWidth, destinationHeight);
+        SeparableResampler.Resample(
+            source, sourceWidth, sourceHeight, sourceStride,
+            destination, destinationWidth, destinationHeight,
+            t.XIndex, t.XWeight, t.XTaps, t.XIdentity,
+            t.YIndex, t.YWeight, t.YTaps, t.YIdentity);
     }
 
     /// <summary>
@@ -427,5 +354,72 @@ public static class MaskLogitUpsampler
         }
 
         return (int)area;
+    }
+
+    /// <summary>
+    /// The tap tables of one separable resize, rented from the shared pool and returned on <see cref="Dispose"/>: per
+    /// axis the source indices and weights of every output (<see cref="XTaps"/> / <see cref="YTaps"/> per output),
+    /// and whether the axis is PyTorch's plain copy.
+    /// </summary>
+    private readonly struct PooledTaps : IDisposable
+    {
+        private PooledTaps(int taps, int width, int height)
+        {
+            XIndex = ArrayPool<int>.Shared.Rent(taps * width);
+            XWeight = ArrayPool<float>.Shared.Rent(taps * width);
+            YIndex = ArrayPool<int>.Shared.Rent(taps * height);
+            YWeight = ArrayPool<float>.Shared.Rent(taps * height);
+        }
+
+        public int[] XIndex { get; }
+
+        public float[] XWeight { get; }
+
+        public int[] YIndex { get; }
+
+        public float[] YWeight { get; }
+
+        public int XTaps { get; private init; }
+
+        public int YTaps { get; private init; }
+
+        public bool XIdentity { get; private init; }
+
+        public bool YIdentity { get; private init; }
+
+        /// <summary>SAM's two steps (256 to 1024, crop to the resized image, to the original size) as one operator per axis.</summary>
+        public static PooledTaps Composed(int originalWidth, int originalHeight)
+        {
+            (int resizedWidth, int resizedHeight) = Preprocessing.SamPreprocessor.GetResizedSize(originalWidth, originalHeight, InputSize);
+            var taps = new PooledTaps(4, originalWidth, originalHeight);
+            return taps with
+            {
+                XTaps = FillComposedTaps(originalWidth, resizedWidth, taps.XIndex, taps.XWeight),
+                YTaps = FillComposedTaps(originalHeight, resizedHeight, taps.YIndex, taps.YWeight),
+            };
+        }
+
+        /// <summary>One bilinear resize (two taps per output).</summary>
+        public static PooledTaps Bilinear(int sourceWidth, int sourceHeight, int destinationWidth, int destinationHeight)
+        {
+            var taps = new PooledTaps(2, destinationWidth, destinationHeight);
+            BilinearAxis.FillTwoTaps(sourceWidth, destinationWidth, taps.XIndex, taps.XWeight);
+            BilinearAxis.FillTwoTaps(sourceHeight, destinationHeight, taps.YIndex, taps.YWeight);
+            return taps with
+            {
+                XTaps = 2,
+                YTaps = 2,
+                XIdentity = BilinearAxis.IsIdentity(sourceWidth, destinationWidth),
+                YIdentity = BilinearAxis.IsIdentity(sourceHeight, destinationHeight),
+            };
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<int>.Shared.Return(XIndex);
+            ArrayPool<float>.Shared.Return(XWeight);
+            ArrayPool<int>.Shared.Return(YIndex);
+            ArrayPool<float>.Shared.Return(YWeight);
+        }
     }
 }

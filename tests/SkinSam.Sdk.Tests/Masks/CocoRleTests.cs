@@ -1,3 +1,4 @@
+using SkinSam.Sdk.Automatic;
 using SkinSam.Sdk.Masks;
 
 namespace SkinSam.Sdk.Tests.Masks;
@@ -70,5 +71,40 @@ public sealed class CocoRleTests
     {
         var ex = Assert.Throws<ArgumentException>(() => CocoRle.Encode(new byte[5], 2, 3));
         Assert.Contains("Expected 6 mask bytes for 2x3; got 5.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EncodeRegion_RandomRegionsAndDensities_EqualsEncodeOfTheWholeMask()
+    {
+        var random = new Random(1623);
+        for (int trial = 0; trial < 4000; trial++)
+        {
+            int w = random.Next(1, 13), h = random.Next(1, 13);
+            int rw = random.Next(1, w + 1), rh = random.Next(1, h + 1);
+            int x = random.Next(0, w - rw + 1), y = random.Next(0, h - rh + 1);
+            double density = (trial % 5) switch { 0 => 0.0, 1 => 1.0, 2 => 0.05, _ => random.NextDouble() };
+            var region = new byte[rw * rh];
+            for (int i = 0; i < region.Length; i++)
+            {
+                region[i] = random.NextDouble() < density ? (byte)1 : (byte)0;
+            }
+
+            var whole = new byte[w * h];
+            for (int r = 0; r < rh; r++)
+            {
+                region.AsSpan(r * rw, rw).CopyTo(whole.AsSpan(((y + r) * w) + x));
+            }
+
+            CocoRle rle = CocoRle.EncodeRegion(region, rw, rh, x, y, w, h, MaskExtent.Of(region, rw, rh));
+
+            Assert.Equal(CocoRle.Encode(whole, w, h).Counts.ToArray(), rle.Counts.ToArray());
+        }
+    }
+
+    [Fact]
+    public void EncodeRegion_ExtentOutsideTheRegion_ThrowsArgumentException()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CocoRle.EncodeRegion(new byte[4], 2, 2, 1, 0, 3, 2, (0, 0, 2, 1)));
+        Assert.Contains("extent inside it", ex.Message, StringComparison.Ordinal);
     }
 }
