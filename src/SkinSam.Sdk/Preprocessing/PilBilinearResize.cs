@@ -28,6 +28,9 @@ namespace SkinSam.Sdk.Preprocessing;
 /// </remarks>
 public static class PilBilinearResize
 {
+    /// <summary>Horizontally resampled rows kept in the sliding window (at least twice the vertical taps).</summary>
+    private const int WindowRows = 32;
+
     /// <summary>Resizes a tightly packed RGB24 image.</summary>
     /// <param name="source">Exactly or at least <c>sourceWidth * sourceHeight * 3</c> bytes, red-green-blue.</param>
     /// <param name="sourceWidth">Source width in pixels, at least 1.</param>
@@ -126,24 +129,50 @@ public static class PilBilinearResize
 
         ResampleCoefficients vertical = ResampleCoefficients.Get(sourceHeight, destinationHeight);
 
-        // Like Pillow, resample horizontally only the source rows the vertical pass reads.
+        // Like Pillow, resample horizontally only the source rows the vertical pass reads; unlike Pillow, not all of
+        // them up front: a window of horizontally resampled rows slides down the image, filled just before the
+        // vertical pass needs each row, so the intermediate rows stay in cache however tall the source is.
         int firstRow = vertical.First[0];
         int lastRow = vertical.First[destinationHeight - 1] + vertical.Count[destinationHeight - 1];
-        int tempBytes = checked(rowBytes * (lastRow - firstRow));
-        byte[] temp = ArrayPool<byte>.Shared.Rent(tempBytes);
+        int windowRows = Math.Min(lastRow - firstRow, Math.Max(WindowRows, 2 * vertical.Stride));
+        int windowBytes = checked(rowBytes * windowRows);
+        byte[] window = ArrayPool<byte>.Shared.Rent(windowBytes);
         try
         {
-            Span<byte> tempSpan = temp.AsSpan(0, tempBytes);
-            ResizeHorizontal(source, sourceWidth, firstRow, lastRow - firstRow, tempSpan, horizontal, channels);
+            Span<byte> windowSpan = window.AsSpan(0, windowBytes);
+            int windowStart = firstRow; // source row held in the window's first row
+            int filled = firstRow;      // one past the last source row resampled into the window
             for (int yy = 0; yy < destinationHeight; yy++)
             {
-                VerticalOutputRow(tempSpan, rowBytes, firstRow, vertical, yy, sink.GetRow(yy));
+                int need = vertical.First[yy] + vertical.Count[yy];
+                if (need - windowStart > windowRows)
+                {
+                    // Slide: keep the rows from this output's first tap on, at the window's start.
+                    int keep = vertical.First[yy];
+                    int kept = filled - keep;
+                    if (kept > 0)
+                    {
+                        windowSpan.Slice((keep - windowStart) * rowBytes, kept * rowBytes).CopyTo(windowSpan);
+                    }
+
+                    windowStart = keep;
+                    filled = Math.Max(filled, keep);
+                }
+
+                if (need > filled)
+                {
+                    int rows = Math.Min(lastRow, windowStart + windowRows) - filled;
+                    ResizeHorizontal(source, sourceWidth, filled, rows, windowSpan.Slice((filled - windowStart) * rowBytes, rows * rowBytes), horizontal, channels);
+                    filled += rows;
+                }
+
+                VerticalOutputRow(windowSpan, rowBytes, windowStart, vertical, yy, sink.GetRow(yy));
                 sink.RowDone(yy);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(temp);
+            ArrayPool<byte>.Shared.Return(window);
         }
     }
 
@@ -289,6 +318,11 @@ public static class PilBilinearResize
             }
         }
 
+        else if (table.GroupWeights is short[] groupWeights)
+        {
+            pair = HorizontalPairsRgbGrouped(ref src, ref dst, table, groupWeights, Math.Min(pairs, table.GroupedOutputs / 2));
+        }
+
         for (; pair < pairs; pair++)
         {
             int a = 2 * pair;
@@ -313,6 +347,51 @@ public static class PilBilinearResize
         }
 
         return 2 * pairs;
+    }
+
+    /// <summary>
+    /// The RGB horizontal pass for wide (downscaling) filters, two output pixels per step and four taps per load:
+    /// each output's 16 source bytes in one 128-bit lane, shuffled into 16-bit red, green and blue pairs of adjacent
+    /// taps and multiplied-and-added against the two 16-bit halves of the weights
+    /// (<see cref="ResampleCoefficients.GroupWeights"/>); <c>2^11 * hi + lo</c> is exactly Pillow's 32-bit sum.
+    /// Returns the pairs done.
+    /// </summary>
+    private static int HorizontalPairsRgbGrouped(ref byte src, ref byte dst, ResampleCoefficients table, short[] groupWeights, int pairs)
+    {
+        ref int first = ref MemoryMarshal.GetArrayDataReference(table.First);
+        ref short weights = ref MemoryMarshal.GetArrayDataReference(groupWeights);
+        int groups = table.Groups;
+        Vector256<int> half = Vector256.Create(ResampleCoefficients.Half);
+        Vector256<int> max = Vector256.Create(255);
+        Vector256<byte> taps01 = Vector256.Create((byte)0, 0x80, 3, 0x80, 1, 0x80, 4, 0x80, 2, 0x80, 5, 0x80, 0x80, 0x80, 0x80, 0x80, 0, 0x80, 3, 0x80, 1, 0x80, 4, 0x80, 2, 0x80, 5, 0x80, 0x80, 0x80, 0x80, 0x80);
+        Vector256<byte> taps23 = Vector256.Create((byte)6, 0x80, 9, 0x80, 7, 0x80, 10, 0x80, 8, 0x80, 11, 0x80, 0x80, 0x80, 0x80, 0x80, 6, 0x80, 9, 0x80, 7, 0x80, 10, 0x80, 8, 0x80, 11, 0x80, 0x80, 0x80, 0x80, 0x80);
+        Vector128<byte> pack = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
+        for (int pair = 0; pair < pairs; pair++)
+        {
+            int a = 2 * pair;
+            ref byte pa = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a) * 3);
+            ref byte pb = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a + 1) * 3);
+            ref short k = ref Unsafe.Add(ref weights, pair * groups * 64);
+            Vector256<int> hi = Vector256<int>.Zero;
+            Vector256<int> lo = Vector256<int>.Zero;
+            for (int g = 0; g < groups; g++)
+            {
+                Vector256<byte> pixels = Vector256.Create(Vector128.LoadUnsafe(ref pa, (nuint)(12 * g)), Vector128.LoadUnsafe(ref pb, (nuint)(12 * g)));
+                Vector256<short> p01 = Avx2.Shuffle(pixels, taps01).AsInt16();
+                Vector256<short> p23 = Avx2.Shuffle(pixels, taps23).AsInt16();
+                hi += Avx2.MultiplyAddAdjacent(p01, Vector256.LoadUnsafe(ref k)) + Avx2.MultiplyAddAdjacent(p23, Vector256.LoadUnsafe(ref k, 32));
+                lo += Avx2.MultiplyAddAdjacent(p01, Vector256.LoadUnsafe(ref k, 16)) + Avx2.MultiplyAddAdjacent(p23, Vector256.LoadUnsafe(ref k, 48));
+                k = ref Unsafe.Add(ref k, 64);
+            }
+
+            Vector256<int> acc = Vector256.ShiftLeft(hi, ResampleCoefficients.LowBits) + lo + half;
+            acc = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(acc, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
+            Vector128<short> words = Sse2.PackSignedSaturate(acc.GetLower(), acc.GetUpper());
+            Vector128<byte> bytes = Ssse3.Shuffle(Sse2.PackUnsignedSaturate(words, words), pack);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, a * 3), bytes.AsUInt64().ToScalar());
+        }
+
+        return pairs;
     }
 
     private static void HorizontalRowRgb(ReadOnlySpan<byte> inRow, Span<byte> outRow, ReadOnlySpan<int> first, ReadOnlySpan<int> count, ReadOnlySpan<int> weights, int stride, int start)

@@ -17,6 +17,12 @@ namespace SkinSam.Sdk.Preprocessing;
 /// </remarks>
 internal sealed class ResampleCoefficients
 {
+    /// <summary>The smallest <see cref="Stride"/> that gets <see cref="GroupWeights"/>: downscales by more than 1.</summary>
+    public const int MinGroupedStride = 5;
+
+    /// <summary>Bits of a weight's low half in <see cref="GroupWeights"/>.</summary>
+    public const int LowBits = 11;
+
     /// <summary>Fractional bits of the fixed-point weights (Pillow: 32 - 8 - 2).</summary>
     public const int PrecisionBits = 22;
 
@@ -56,6 +62,19 @@ internal sealed class ResampleCoefficients
 
         FullStrideOutputs = full;
 
+        if (stride >= MinGroupedStride)
+        {
+            GroupWeights = BuildGroupWeights(outSize, stride, weights);
+            int groups = Groups;
+            int grouped = 0;
+            while (grouped < safe && ((first[grouped] + (4 * (groups - 1))) * 3) + 16 <= inSize * 3)
+            {
+                grouped++;
+            }
+
+            GroupedOutputs = grouped;
+        }
+
         // Weights of output pairs side by side for the two-pixel vector pass: per pair and tap, the first
         // output's weight 4 times, then the second's (zero past an output's own tap count).
         PairWeights = new int[(outSize / 2) * stride * 8];
@@ -71,6 +90,25 @@ internal sealed class ResampleCoefficients
             }
         }
     }
+
+    /// <summary>Tap groups of four per output in <see cref="GroupWeights"/>: <c>ceil(Stride / 4)</c>.</summary>
+    public int Groups => (Stride + 3) / 4;
+
+    /// <summary>
+    /// How many leading output samples (at most <see cref="WideAccessOutputs"/>) may read <see cref="Groups"/>
+    /// 16-byte loads of RGB, one per group of four taps, inside the row; 0 without <see cref="GroupWeights"/>.
+    /// </summary>
+    public int GroupedOutputs { get; }
+
+    /// <summary>
+    /// For wide filters (<see cref="Stride"/> of at least <see cref="MinGroupedStride"/>), the weights of output pairs
+    /// split into 16-bit halves for the multiply-add-adjacent pass: weight <c>w = hi * 2^11 + lo</c>, so that
+    /// <c>sum(p * w) = 2^11 * sum(p * hi) + sum(p * lo)</c> exactly in 32-bit integers. Per pair and group of four taps,
+    /// four vectors of 16 shorts: hi of taps 0 and 1, lo of taps 0 and 1, hi of taps 2 and 3, lo of taps 2 and 3; each
+    /// holds the first output's two weights three times (red, green, blue) and two zeros, then the second output's.
+    /// Null for narrower filters.
+    /// </summary>
+    public short[]? GroupWeights { get; }
 
     /// <summary>Input samples.</summary>
     public int InSize { get; }
@@ -185,6 +223,41 @@ internal sealed class ResampleCoefficients
         }
 
         return new ResampleCoefficients(inSize, outSize, stride, first, count, weights);
+    }
+
+    private static short[] BuildGroupWeights(int outSize, int stride, int[] weights)
+    {
+        int groups = (stride + 3) / 4;
+        var table = new short[(outSize / 2) * groups * 64];
+        for (int pair = 0; pair < outSize / 2; pair++)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                int vectors = ((pair * groups) + g) * 64;
+                for (int half = 0; half < 2; half++)
+                {
+                    int output = (2 * pair) + half;
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int tap = (4 * g) + t;
+                        int w = tap < stride ? weights[(output * stride) + tap] : 0;
+                        short hi = checked((short)(w >> LowBits));
+                        short lo = (short)(w & ((1 << LowBits) - 1));
+
+                        // Vector 0/1: taps 0 and 1 (hi, lo); vector 2/3: taps 2 and 3. Lane half: 8 shorts per output.
+                        int vector = vectors + ((t / 2) * 32);
+                        for (int channel = 0; channel < 3; channel++)
+                        {
+                            int slot = (half * 8) + (channel * 2) + (t % 2);
+                            table[vector + slot] = hi;
+                            table[vector + 16 + slot] = lo;
+                        }
+                    }
+                }
+            }
+        }
+
+        return table;
     }
 
     private static double Triangle(double x)
