@@ -101,11 +101,12 @@ internal sealed class ResampleCoefficients
     public int GroupedOutputs { get; }
 
     /// <summary>
-    /// For wide filters (<see cref="Stride"/> of at least <see cref="MinGroupedStride"/>), the weights of output pairs
-    /// split into 16-bit halves for the multiply-add-adjacent pass: weight <c>w = hi * 2^11 + lo</c>, so that
-    /// <c>sum(p * w) = 2^11 * sum(p * hi) + sum(p * lo)</c> exactly in 32-bit integers. Per pair and group of four taps,
-    /// four vectors of 16 shorts: hi of taps 0 and 1, lo of taps 0 and 1, hi of taps 2 and 3, lo of taps 2 and 3; each
-    /// holds the first output's two weights three times (red, green, blue) and two zeros, then the second output's.
+    /// For wide filters (<see cref="Stride"/> of at least <see cref="MinGroupedStride"/>), the weights split into 16-bit
+    /// halves for the multiply-add-adjacent passes: weight <c>w = hi * 2^11 + lo</c>, so that
+    /// <c>sum(p * w) = 2^11 * sum(p * hi) + sum(p * lo)</c> exactly in 32-bit integers. Per quad of outputs (4q to 4q + 3)
+    /// and group of four taps, four vectors of 32 shorts: hi of taps 0 and 1, lo of taps 0 and 1, hi of taps 2 and 3, lo of
+    /// taps 2 and 3; in each, 8 shorts per output: its two weights three times (red, green, blue), then two zeros. A pair
+    /// of outputs (2p, 2p + 1) finds its 16 shorts of each vector at offset 16 * (p % 2) within its quad's vector.
     /// Null for narrower filters.
     /// </summary>
     public short[]? GroupWeights { get; }
@@ -228,30 +229,28 @@ internal sealed class ResampleCoefficients
     private static short[] BuildGroupWeights(int outSize, int stride, int[] weights)
     {
         int groups = (stride + 3) / 4;
-        var table = new short[(outSize / 2) * groups * 64];
-        for (int pair = 0; pair < outSize / 2; pair++)
+        int quads = ((outSize / 2) + 1) / 2;
+        var table = new short[quads * groups * 128];
+        for (int output = 0; output < (outSize / 2) * 2; output++)
         {
+            int quad = output / 4;
+            int lane = output % 4;
             for (int g = 0; g < groups; g++)
             {
-                int vectors = ((pair * groups) + g) * 64;
-                for (int half = 0; half < 2; half++)
+                for (int t = 0; t < 4; t++)
                 {
-                    int output = (2 * pair) + half;
-                    for (int t = 0; t < 4; t++)
-                    {
-                        int tap = (4 * g) + t;
-                        int w = tap < stride ? weights[(output * stride) + tap] : 0;
-                        short hi = checked((short)(w >> LowBits));
-                        short lo = (short)(w & ((1 << LowBits) - 1));
+                    int tap = (4 * g) + t;
+                    int w = tap < stride ? weights[(output * stride) + tap] : 0;
+                    short hi = checked((short)(w >> LowBits));
+                    short lo = (short)(w & ((1 << LowBits) - 1));
 
-                        // Vector 0/1: taps 0 and 1 (hi, lo); vector 2/3: taps 2 and 3. Lane half: 8 shorts per output.
-                        int vector = vectors + ((t / 2) * 32);
-                        for (int channel = 0; channel < 3; channel++)
-                        {
-                            int slot = (half * 8) + (channel * 2) + (t % 2);
-                            table[vector + slot] = hi;
-                            table[vector + 16 + slot] = lo;
-                        }
+                    // Vectors of 32 shorts: 0 hi and 1 lo of taps 0 and 1, 2 hi and 3 lo of taps 2 and 3; 8 shorts per output.
+                    int hiVector = ((((quad * groups) + g) * 4) + ((t / 2) * 2)) * 32;
+                    for (int channel = 0; channel < 3; channel++)
+                    {
+                        int slot = (lane * 8) + (channel * 2) + (t % 2);
+                        table[hiVector + slot] = hi;
+                        table[hiVector + 32 + slot] = lo;
                     }
                 }
             }
