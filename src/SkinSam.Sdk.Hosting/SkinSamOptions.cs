@@ -47,6 +47,18 @@ public sealed class SkinSamOptions
     /// <summary>ONNX Runtime's CPU memory arena. Default: on.</summary>
     public bool EnableCpuMemArena { get; set; } = true;
 
+    /// <summary>
+    /// Whether ONNX Runtime's intra-op threads spin between parallel sections instead of sleeping. Default: true. Set it
+    /// false where other work shares the cores with the model. See <see cref="ModelOptions.AllowThreadSpinning"/>.
+    /// </summary>
+    public bool AllowThreadSpinning { get; set; } = true;
+
+    /// <summary>
+    /// Keep each embedding's tensor in the execution provider's memory from encode to decode (ONNX Runtime I/O binding).
+    /// Default: off. See <see cref="ModelOptions.DeviceResidentEmbeddings"/>.
+    /// </summary>
+    public bool DeviceResidentEmbeddings { get; set; }
+
     /// <summary>The provider list in force: <see cref="ExecutionProviders"/> when it has entries, else <see cref="Providers"/> parsed.</summary>
     /// <returns>The providers in order.</returns>
     /// <exception cref="FormatException"><see cref="Providers"/> holds a name or index that is not recognised.</exception>
@@ -68,5 +80,7 @@ public sealed class SkinSamOptions
         OptimizationLevel = OptimizationLevel,
         EnableMemoryPattern = EnableMemoryPattern,
         EnableCpuMemArena = EnableCpuMemArena,
+        AllowThreadSpinning = AllowThreadSpinning,
+        DeviceResidentEmbeddings = DeviceResidentEmbeddings,
     };
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using SkinSam.Sdk.ExecutionProviders;
 using SkinSam.Sdk.Models;
@@ -40,6 +43,8 @@ public sealed class SkinSamOptionsTests
             OptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC,
             EnableMemoryPattern = false,
             EnableCpuMemArena = false,
+            AllowThreadSpinning = false,
+            DeviceResidentEmbeddings = true,
         };
 
         ModelOptions model = options.ToModelOptions();
@@ -50,6 +55,8 @@ public sealed class SkinSamOptionsTests
         Assert.Equal(GraphOptimizationLevel.ORT_ENABLE_BASIC, model.OptimizationLevel);
         Assert.False(model.EnableMemoryPattern);
         Assert.False(model.EnableCpuMemArena);
+        Assert.False(model.AllowThreadSpinning);
+        Assert.True(model.DeviceResidentEmbeddings);
     }
 
     [Fact]
@@ -67,5 +74,28 @@ public sealed class SkinSamOptionsTests
         Assert.Equal(expected.OptimizationLevel, model.OptimizationLevel);
         Assert.Equal(expected.EnableMemoryPattern, model.EnableMemoryPattern);
         Assert.Equal(expected.EnableCpuMemArena, model.EnableCpuMemArena);
+        Assert.Equal(expected.AllowThreadSpinning, model.AllowThreadSpinning);
+        Assert.Equal(expected.DeviceResidentEmbeddings, model.DeviceResidentEmbeddings);
+    }
+
+    [Fact]
+    public void AddSkinSam_ConfigurationSection_BindsThreadSpinningAndDeviceResidentEmbeddings()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["SkinSam:ModelPath"] = Fixtures.SamTiny,
+                ["SkinSam:AllowThreadSpinning"] = "false",
+                ["SkinSam:DeviceResidentEmbeddings"] = "true",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSkinSam(configuration.GetSection("SkinSam"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        ModelOptions model = provider.GetRequiredService<IOptions<SkinSamOptions>>().Value.ToModelOptions();
+
+        Assert.False(model.AllowThreadSpinning);
+        Assert.True(model.DeviceResidentEmbeddings);
     }
 }

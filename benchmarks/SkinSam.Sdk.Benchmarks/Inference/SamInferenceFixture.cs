@@ -32,6 +32,7 @@ public sealed class SamInferenceFixture : IDisposable
     private readonly OrtValue[] _encoderOutputs;
     private readonly string[] _decoderInputs;
     private readonly string[] _decoderOutputs;
+    private readonly string[] _sdkDecoderOutputs = [SamContract.IouPredictions, SamContract.LowResMasks];
 
     /// <summary>Loads the model both ways.</summary>
     /// <param name="modelName">A name from <see cref="BenchmarkModelCatalog"/>.</param>
@@ -143,6 +144,15 @@ public sealed class SamInferenceFixture : IDisposable
             }
 
             DecoderInputs.Add(values);
+            if (_decoderInputs.Length == 6)
+            {
+                // What the SDK feeds: orig_im_size (1, frame), so the graph's own upsampling of the masks it is not
+                // asked for costs nothing (SamContract.UnfetchedMasksSize).
+                values = [.. values];
+                values[^1] = Track(OrtValue.CreateTensorValueFromMemory(new float[] { 1f, manifest.InputSize }, [2]));
+            }
+
+            SdkShapedDecoderInputs.Add(values);
         }
 
         Embedding = Model.Encode(Image);
@@ -184,6 +194,12 @@ public sealed class SamInferenceFixture : IDisposable
     /// <summary>The bare decoder's inputs, one list per prompt.</summary>
     public List<List<OrtValue>> DecoderInputs { get; }
 
+    /// <summary>
+    /// The bare decoder's inputs as the SDK feeds them, one list per prompt: the same tensors as
+    /// <see cref="DecoderInputs"/> except <c>orig_im_size</c>, which is (1, frame side) as in the SDK. Empty for SAM 2.1.
+    /// </summary>
+    public List<List<OrtValue>> SdkShapedDecoderInputs { get; } = [];
+
     /// <summary>Runs the bare encoder once.</summary>
     public void BareEncode() => Encoder.Run(BareRunOptions, _encoderInput, [EncoderInput], _encoderOutput, _encoderOutputs);
 
@@ -194,6 +210,25 @@ public sealed class SamInferenceFixture : IDisposable
     {
         using IDisposableReadOnlyCollection<OrtValue> outputs = Decoder.Run(BareRunOptions, _decoderInputs, DecoderInputs[prompt], _decoderOutputs);
         return outputs[Array.IndexOf(_decoderOutputs, "iou_predictions")].GetTensorDataAsSpan<float>()[0];
+    }
+
+    /// <summary>
+    /// Runs the bare decoder once for one prompt doing exactly the graph work the SDK's decode asks for: the SDK's
+    /// <c>orig_im_size</c> and only its two outputs (<c>iou_predictions</c>, <c>low_res_masks</c>), ONNX Runtime
+    /// allocating them. SDK time minus this time is the SDK's own work (prompt tensors, output checks, candidate choice,
+    /// its upsampling to the image, threshold, stability score). SAM v1 only.
+    /// </summary>
+    /// <param name="prompt">Index into <see cref="Prompts"/>.</param>
+    /// <returns>The first IoU prediction.</returns>
+    public float BareDecodeSdkOutputs(int prompt)
+    {
+        if (SdkShapedDecoderInputs.Count == 0)
+        {
+            throw new InvalidOperationException($"Expected a SAM v1 decoder for the SDK-shaped bare decode; got {Model.Info.Name} ({Model.GetType().Name}).");
+        }
+
+        using IDisposableReadOnlyCollection<OrtValue> outputs = Decoder.Run(BareRunOptions, _decoderInputs, SdkShapedDecoderInputs[prompt], _sdkDecoderOutputs);
+        return outputs[0].GetTensorDataAsSpan<float>()[0];
     }
 
     /// <inheritdoc />

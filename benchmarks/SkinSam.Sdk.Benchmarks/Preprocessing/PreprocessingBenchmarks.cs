@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using SkinSam.Sdk.Benchmarks.Infrastructure;
 using SkinSam.Sdk.Imaging;
@@ -9,8 +10,9 @@ namespace SkinSam.Sdk.Benchmarks.Preprocessing;
 /// <summary>
 /// RGB images of three sizes to the 1 x 3 x 1024 x 1024 SAM input, on one core: HAM10000's 200 x 150 (upscaled), the
 /// 600 x 450 of the target (SDK at most 2 ms) and a 4000 x 3000 camera frame (downscaled with a wide filter). The
-/// baseline is the write floor: storing the 12.6 MB tensor once, which no preprocessing can beat, so the ratio column
-/// reads "times the floor" for every size from one run; the scalar reference is there for the SDK / scalar ratio.
+/// baseline is the floor: reading the input once and storing the 12.6 MB tensor once, which no preprocessing can beat,
+/// so the ratio column reads "times the floor" for every size from one run; the scalar reference is there for the
+/// SDK / scalar ratio.
 /// </summary>
 [MemoryDiagnoser]
 public class PreprocessingBenchmarks
@@ -51,8 +53,23 @@ public class PreprocessingBenchmarks
         }
     }
 
-    /// <summary>The floor: every float of the tensor written once (a fill, no reads), what any preprocessing must at least do.</summary>
+    /// <summary>
+    /// The floor, the same definition at every size: every byte of the input read once and every float of the tensor
+    /// written once (a vectorised maximum over the pixels, then a fill), what any preprocessing must at least do. At
+    /// 4000 x 3000 the 36 MB input does not fit the cache and its read is most of the floor; below 1024 x 1024 the
+    /// tensor's write is.
+    /// </summary>
+    /// <returns>The brightest byte, so the read is not optimised away.</returns>
     [Benchmark(Baseline = true)]
+    public byte Floor()
+    {
+        byte brightest = TensorPrimitives.Max<byte>(_rgb);
+        _tensor.AsSpan().Fill(0.5f);
+        return brightest;
+    }
+
+    /// <summary>The write alone (the baseline before the input's read was counted): every float of the tensor written once.</summary>
+    [Benchmark]
     public void WriteFloor() => _tensor.AsSpan().Fill(0.5f);
 
     /// <summary>The straightforward scalar implementation.</summary>

@@ -31,20 +31,12 @@ public sealed class MedSamPreprocessor
     /// <summary>Creates a preprocessor for a square encoder input of <paramref name="targetSize"/> pixels.</summary>
     /// <param name="targetSize">Side of the encoder input, 1 to <see cref="ImageBuffer.MaxDimension"/>; 1024 for MedSAM.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="targetSize"/> is out of range.</exception>
-    public MedSamPreprocessor(int targetSize = DefaultTargetSize)
-    {
-        if (targetSize < 1 || targetSize > ImageBuffer.MaxDimension)
-        {
-            throw new ArgumentOutOfRangeException(nameof(targetSize), targetSize, $"Expected a target size of 1 to {ImageBuffer.MaxDimension} pixels; got {targetSize}.");
-        }
+    public MedSamPreprocessor(int targetSize = DefaultTargetSize) => TargetSize = PreprocessorArguments.TargetSize(targetSize);
 
-        TargetSize = targetSize;
-    }
-
-    /// <summary>Side of the square encoder input in pixels.</summary>
+    /// <inheritdoc cref="SamPreprocessor.TargetSize"/>
     public int TargetSize { get; }
 
-    /// <summary>Floats in the NCHW tensor <see cref="Preprocess"/> writes: <c>3 * TargetSize * TargetSize</c>.</summary>
+    /// <summary>Floats in the NCHW tensor of <see cref="Preprocess"/>, <c>3 * TargetSize * TargetSize</c>.</summary>
     public int TensorLength => 3 * TargetSize * TargetSize;
 
     /// <summary>
@@ -56,10 +48,7 @@ public sealed class MedSamPreprocessor
     /// <exception cref="ArgumentException">The image is empty or the destination has the wrong length.</exception>
     public void Preprocess(ImageBuffer image, Span<float> destination)
     {
-        if (image.IsEmpty)
-        {
-            throw new ArgumentException("Expected an image of at least 1 x 1 pixels; got an empty ImageBuffer (default value).", nameof(image));
-        }
+        PreprocessorArguments.ThrowIfEmpty(image);
 
         // The spline coefficients are one float64 per channel value.
         long values = (long)image.Width * image.Height * 3;
@@ -70,10 +59,7 @@ public sealed class MedSamPreprocessor
 
         int t = TargetSize;
         int plane = t * t;
-        if (destination.Length != 3 * plane)
-        {
-            throw new ArgumentException($"Expected a destination of 1 x 3 x {t} x {t} = {3 * plane} floats; got {destination.Length}.", nameof(destination));
-        }
+        PreprocessorArguments.CheckNchwDestination(t, destination);
 
         int sourceBytes = image.Width * image.Height * 3;
         byte[] rgb = ArrayPool<byte>.Shared.Rent(sourceBytes);

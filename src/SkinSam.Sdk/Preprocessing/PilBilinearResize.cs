@@ -28,6 +28,17 @@ namespace SkinSam.Sdk.Preprocessing;
 /// </remarks>
 public static class PilBilinearResize
 {
+    /// <summary>
+    /// Per 128-bit lane, the 16-bit red, green and blue pairs of taps 0 and 1 of a 16-byte RGB load (zero-extended bytes
+    /// 0, 3, 1, 4, 2, 5; the last pair zero); <see cref="GroupTaps23"/> the same for taps 2 and 3.
+    /// </summary>
+    private static readonly Vector128<byte> GroupTaps01 = Vector128.Create((byte)0, 0x80, 3, 0x80, 1, 0x80, 4, 0x80, 2, 0x80, 5, 0x80, 0x80, 0x80, 0x80, 0x80);
+
+    private static readonly Vector128<byte> GroupTaps23 = Vector128.Create((byte)6, 0x80, 9, 0x80, 7, 0x80, 10, 0x80, 8, 0x80, 11, 0x80, 0x80, 0x80, 0x80, 0x80);
+
+    /// <summary>Horizontally resampled rows kept in the sliding window (at least twice the vertical taps).</summary>
+    private const int WindowRows = 32;
+
     /// <summary>Resizes a tightly packed RGB24 image.</summary>
     /// <param name="source">Exactly or at least <c>sourceWidth * sourceHeight * 3</c> bytes, red-green-blue.</param>
     /// <param name="sourceWidth">Source width in pixels, at least 1.</param>
@@ -126,24 +137,50 @@ public static class PilBilinearResize
 
         ResampleCoefficients vertical = ResampleCoefficients.Get(sourceHeight, destinationHeight);
 
-        // Like Pillow, resample horizontally only the source rows the vertical pass reads.
+        // Like Pillow, resample horizontally only the source rows the vertical pass reads; unlike Pillow, not all of
+        // them up front: a window of horizontally resampled rows slides down the image, filled just before the
+        // vertical pass needs each row, so the intermediate rows stay in cache however tall the source is.
         int firstRow = vertical.First[0];
         int lastRow = vertical.First[destinationHeight - 1] + vertical.Count[destinationHeight - 1];
-        int tempBytes = checked(rowBytes * (lastRow - firstRow));
-        byte[] temp = ArrayPool<byte>.Shared.Rent(tempBytes);
+        int windowRows = Math.Min(lastRow - firstRow, Math.Max(WindowRows, 2 * vertical.Stride));
+        int windowBytes = checked(rowBytes * windowRows);
+        byte[] window = ArrayPool<byte>.Shared.Rent(windowBytes);
         try
         {
-            Span<byte> tempSpan = temp.AsSpan(0, tempBytes);
-            ResizeHorizontal(source, sourceWidth, firstRow, lastRow - firstRow, tempSpan, horizontal, channels);
+            Span<byte> windowSpan = window.AsSpan(0, windowBytes);
+            int windowStart = firstRow; // source row held in the window's first row
+            int filled = firstRow;      // one past the last source row resampled into the window
             for (int yy = 0; yy < destinationHeight; yy++)
             {
-                VerticalOutputRow(tempSpan, rowBytes, firstRow, vertical, yy, sink.GetRow(yy));
+                int need = vertical.First[yy] + vertical.Count[yy];
+                if (need - windowStart > windowRows)
+                {
+                    // Slide: keep the rows from this output's first tap on, at the window's start.
+                    int keep = vertical.First[yy];
+                    int kept = filled - keep;
+                    if (kept > 0)
+                    {
+                        windowSpan.Slice((keep - windowStart) * rowBytes, kept * rowBytes).CopyTo(windowSpan);
+                    }
+
+                    windowStart = keep;
+                    filled = Math.Max(filled, keep);
+                }
+
+                if (need > filled)
+                {
+                    int rows = Math.Min(lastRow, windowStart + windowRows) - filled;
+                    ResizeHorizontal(source, sourceWidth, filled, rows, windowSpan.Slice((filled - windowStart) * rowBytes, rows * rowBytes), horizontal, channels);
+                    filled += rows;
+                }
+
+                VerticalOutputRow(windowSpan, rowBytes, windowStart, vertical, yy, sink.GetRow(yy));
                 sink.RowDone(yy);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(temp);
+            ArrayPool<byte>.Shared.Return(window);
         }
     }
 
@@ -289,6 +326,13 @@ public static class PilBilinearResize
             }
         }
 
+        else if (table.GroupWeights is short[] groupWeights)
+        {
+            int groupedPairs = Math.Min(pairs, table.GroupedOutputs / 2);
+            int quads = Avx512BW.IsSupported ? HorizontalQuadsRgbGrouped(ref src, ref dst, table, groupWeights, groupedPairs / 2) : 0;
+            pair = HorizontalPairsRgbGrouped(ref src, ref dst, table, groupWeights, 2 * quads, groupedPairs);
+        }
+
         for (; pair < pairs; pair++)
         {
             int a = 2 * pair;
@@ -313,6 +357,101 @@ public static class PilBilinearResize
         }
 
         return 2 * pairs;
+    }
+
+    /// <summary>
+    /// The RGB horizontal pass for wide (downscaling) filters, two output pixels per step and four taps per load:
+    /// each output's 16 source bytes in one 128-bit lane, shuffled into 16-bit red, green and blue pairs of adjacent
+    /// taps and multiplied-and-added against the two 16-bit halves of the weights
+    /// (<see cref="ResampleCoefficients.GroupWeights"/>); <c>2^11 * hi + lo</c> is exactly Pillow's 32-bit sum.
+    /// Runs pairs <paramref name="start"/> to <paramref name="end"/> and returns <paramref name="end"/>.
+    /// </summary>
+    private static int HorizontalPairsRgbGrouped(ref byte src, ref byte dst, ResampleCoefficients table, short[] groupWeights, int start, int end)
+    {
+        ref int first = ref MemoryMarshal.GetArrayDataReference(table.First);
+        ref short weights = ref MemoryMarshal.GetArrayDataReference(groupWeights);
+        int groups = table.Groups;
+        Vector256<int> half = Vector256.Create(ResampleCoefficients.Half);
+        Vector256<int> max = Vector256.Create(255);
+        Vector256<byte> taps01 = Vector256.Create(GroupTaps01);
+        Vector256<byte> taps23 = Vector256.Create(GroupTaps23);
+        Vector128<byte> pack = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
+        for (int pair = start; pair < end; pair++)
+        {
+            int a = 2 * pair;
+            ref byte pa = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a) * 3);
+            ref byte pb = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a + 1) * 3);
+            ref short k = ref Unsafe.Add(ref weights, ((pair / 2) * groups * 128) + ((pair % 2) * 16));
+            Vector256<int> hi = Vector256<int>.Zero;
+            Vector256<int> lo = Vector256<int>.Zero;
+            for (int g = 0; g < groups; g++)
+            {
+                Vector256<byte> pixels = Vector256.Create(Vector128.LoadUnsafe(ref pa, (nuint)(12 * g)), Vector128.LoadUnsafe(ref pb, (nuint)(12 * g)));
+                Vector256<short> p01 = Avx2.Shuffle(pixels, taps01).AsInt16();
+                Vector256<short> p23 = Avx2.Shuffle(pixels, taps23).AsInt16();
+                hi += Avx2.MultiplyAddAdjacent(p01, Vector256.LoadUnsafe(ref k)) + Avx2.MultiplyAddAdjacent(p23, Vector256.LoadUnsafe(ref k, 64));
+                lo += Avx2.MultiplyAddAdjacent(p01, Vector256.LoadUnsafe(ref k, 32)) + Avx2.MultiplyAddAdjacent(p23, Vector256.LoadUnsafe(ref k, 96));
+                k = ref Unsafe.Add(ref k, 128);
+            }
+
+            Vector256<int> acc = Vector256.ShiftLeft(hi, ResampleCoefficients.LowBits) + lo + half;
+            acc = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(acc, ResampleCoefficients.PrecisionBits), Vector256<int>.Zero), max);
+            Vector128<short> words = Sse2.PackSignedSaturate(acc.GetLower(), acc.GetUpper());
+            Vector128<byte> bytes = Ssse3.Shuffle(Sse2.PackUnsignedSaturate(words, words), pack);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, a * 3), bytes.AsUInt64().ToScalar());
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// <see cref="HorizontalPairsRgbGrouped"/> four output pixels per step in 512-bit vectors (AVX-512BW): half the
+    /// instructions per output. Each step writes exactly its 12 bytes. Returns the quads done, <paramref name="quads"/>.
+    /// </summary>
+    private static int HorizontalQuadsRgbGrouped(ref byte src, ref byte dst, ResampleCoefficients table, short[] groupWeights, int quads)
+    {
+        ref int first = ref MemoryMarshal.GetArrayDataReference(table.First);
+        ref short weights = ref MemoryMarshal.GetArrayDataReference(groupWeights);
+        int groups = table.Groups;
+        Vector512<int> half = Vector512.Create(ResampleCoefficients.Half);
+        Vector512<int> max = Vector512.Create(255);
+        Vector512<byte> taps01 = Vector512.Create(GroupTaps01);
+        Vector512<byte> taps23 = Vector512.Create(GroupTaps23);
+        Vector128<byte> pack = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
+        for (int quad = 0; quad < quads; quad++)
+        {
+            int a = 4 * quad;
+            ref byte p0 = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a) * 3);
+            ref byte p1 = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a + 1) * 3);
+            ref byte p2 = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a + 2) * 3);
+            ref byte p3 = ref Unsafe.Add(ref src, Unsafe.Add(ref first, a + 3) * 3);
+            ref short k = ref Unsafe.Add(ref weights, quad * groups * 128);
+            Vector512<int> hi = Vector512<int>.Zero;
+            Vector512<int> lo = Vector512<int>.Zero;
+            for (int g = 0; g < groups; g++)
+            {
+                nuint o = (nuint)(12 * g);
+                Vector512<byte> pixels = Vector512.Create(
+                    Vector256.Create(Vector128.LoadUnsafe(ref p0, o), Vector128.LoadUnsafe(ref p1, o)),
+                    Vector256.Create(Vector128.LoadUnsafe(ref p2, o), Vector128.LoadUnsafe(ref p3, o)));
+                Vector512<short> q01 = Avx512BW.Shuffle(pixels, taps01).AsInt16();
+                Vector512<short> q23 = Avx512BW.Shuffle(pixels, taps23).AsInt16();
+                hi += Avx512BW.MultiplyAddAdjacent(q01, Vector512.LoadUnsafe(ref k)) + Avx512BW.MultiplyAddAdjacent(q23, Vector512.LoadUnsafe(ref k, 64));
+                lo += Avx512BW.MultiplyAddAdjacent(q01, Vector512.LoadUnsafe(ref k, 32)) + Avx512BW.MultiplyAddAdjacent(q23, Vector512.LoadUnsafe(ref k, 96));
+                k = ref Unsafe.Add(ref k, 128);
+            }
+
+            Vector512<int> acc = Vector512.ShiftLeft(hi, ResampleCoefficients.LowBits) + lo + half;
+            acc = Vector512.Min(Vector512.Max(Vector512.ShiftRightArithmetic(acc, ResampleCoefficients.PrecisionBits), Vector512<int>.Zero), max);
+
+            // 16 lanes (RGBX x 4), each 0..255, to 16 bytes, then drop the X bytes: exactly 12 bytes of output.
+            Vector128<byte> bytes = Ssse3.Shuffle(Avx512F.ConvertToVector128Byte(acc), pack);
+            ref byte o0 = ref Unsafe.Add(ref dst, a * 3);
+            Unsafe.WriteUnaligned(ref o0, bytes.AsUInt64().ToScalar());
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref o0, 8), bytes.AsUInt32().GetElement(2));
+        }
+
+        return quads;
     }
 
     private static void HorizontalRowRgb(ReadOnlySpan<byte> inRow, Span<byte> outRow, ReadOnlySpan<int> first, ReadOnlySpan<int> count, ReadOnlySpan<int> weights, int stride, int start)

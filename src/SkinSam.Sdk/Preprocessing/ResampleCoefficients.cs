@@ -17,6 +17,12 @@ namespace SkinSam.Sdk.Preprocessing;
 /// </remarks>
 internal sealed class ResampleCoefficients
 {
+    /// <summary>The smallest <see cref="Stride"/> that gets <see cref="GroupWeights"/>: downscales by more than 1.</summary>
+    public const int MinGroupedStride = 5;
+
+    /// <summary>Bits of a weight's low half in <see cref="GroupWeights"/>.</summary>
+    public const int LowBits = 11;
+
     /// <summary>Fractional bits of the fixed-point weights (Pillow: 32 - 8 - 2).</summary>
     public const int PrecisionBits = 22;
 
@@ -56,6 +62,19 @@ internal sealed class ResampleCoefficients
 
         FullStrideOutputs = full;
 
+        if (stride >= MinGroupedStride)
+        {
+            GroupWeights = BuildGroupWeights(outSize, stride, weights);
+            int groups = Groups;
+            int grouped = 0;
+            while (grouped < safe && ((first[grouped] + (4 * (groups - 1))) * 3) + 16 <= inSize * 3)
+            {
+                grouped++;
+            }
+
+            GroupedOutputs = grouped;
+        }
+
         // Weights of output pairs side by side for the two-pixel vector pass: per pair and tap, the first
         // output's weight 4 times, then the second's (zero past an output's own tap count).
         PairWeights = new int[(outSize / 2) * stride * 8];
@@ -71,6 +90,26 @@ internal sealed class ResampleCoefficients
             }
         }
     }
+
+    /// <summary>Tap groups of four per output in <see cref="GroupWeights"/>: <c>ceil(Stride / 4)</c>.</summary>
+    public int Groups => (Stride + 3) / 4;
+
+    /// <summary>
+    /// How many leading output samples (at most <see cref="WideAccessOutputs"/>) may read <see cref="Groups"/>
+    /// 16-byte loads of RGB, one per group of four taps, inside the row; 0 without <see cref="GroupWeights"/>.
+    /// </summary>
+    public int GroupedOutputs { get; }
+
+    /// <summary>
+    /// For wide filters (<see cref="Stride"/> of at least <see cref="MinGroupedStride"/>), the weights split into 16-bit
+    /// halves for the multiply-add-adjacent passes: weight <c>w = hi * 2^11 + lo</c>, so that
+    /// <c>sum(p * w) = 2^11 * sum(p * hi) + sum(p * lo)</c> exactly in 32-bit integers. Per quad of outputs (4q to 4q + 3)
+    /// and group of four taps, four vectors of 32 shorts: hi of taps 0 and 1, lo of taps 0 and 1, hi of taps 2 and 3, lo of
+    /// taps 2 and 3; in each, 8 shorts per output: its two weights three times (red, green, blue), then two zeros. A pair
+    /// of outputs (2p, 2p + 1) finds its 16 shorts of each vector at offset 16 * (p % 2) within its quad's vector.
+    /// Null for narrower filters.
+    /// </summary>
+    public short[]? GroupWeights { get; }
 
     /// <summary>Input samples.</summary>
     public int InSize { get; }
@@ -185,6 +224,39 @@ internal sealed class ResampleCoefficients
         }
 
         return new ResampleCoefficients(inSize, outSize, stride, first, count, weights);
+    }
+
+    private static short[] BuildGroupWeights(int outSize, int stride, int[] weights)
+    {
+        int groups = (stride + 3) / 4;
+        int quads = ((outSize / 2) + 1) / 2;
+        var table = new short[quads * groups * 128];
+        for (int output = 0; output < (outSize / 2) * 2; output++)
+        {
+            int quad = output / 4;
+            int lane = output % 4;
+            for (int g = 0; g < groups; g++)
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    int tap = (4 * g) + t;
+                    int w = tap < stride ? weights[(output * stride) + tap] : 0;
+                    short hi = checked((short)(w >> LowBits));
+                    short lo = (short)(w & ((1 << LowBits) - 1));
+
+                    // Vectors of 32 shorts: 0 hi and 1 lo of taps 0 and 1, 2 hi and 3 lo of taps 2 and 3; 8 shorts per output.
+                    int hiVector = ((((quad * groups) + g) * 4) + ((t / 2) * 2)) * 32;
+                    for (int channel = 0; channel < 3; channel++)
+                    {
+                        int slot = (lane * 8) + (channel * 2) + (t % 2);
+                        table[hiVector + slot] = hi;
+                        table[hiVector + 32 + slot] = lo;
+                    }
+                }
+            }
+        }
+
+        return table;
     }
 
     private static double Triangle(double x)

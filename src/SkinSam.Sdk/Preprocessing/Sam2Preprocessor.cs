@@ -35,12 +35,7 @@ public sealed class Sam2Preprocessor
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="targetSize"/> is out of range.</exception>
     public Sam2Preprocessor(int targetSize = DefaultTargetSize)
     {
-        if (targetSize < 1 || targetSize > ImageBuffer.MaxDimension)
-        {
-            throw new ArgumentOutOfRangeException(nameof(targetSize), targetSize, $"Expected a target size of 1 to {ImageBuffer.MaxDimension} pixels; got {targetSize}.");
-        }
-
-        TargetSize = targetSize;
+        TargetSize = PreprocessorArguments.TargetSize(targetSize);
     }
 
     /// <summary>Side of the square encoder input in pixels.</summary>
@@ -58,10 +53,7 @@ public sealed class Sam2Preprocessor
     /// <exception cref="ArgumentException">The image is empty or the destination has the wrong length.</exception>
     public void Preprocess(ImageBuffer image, Span<float> destination)
     {
-        if (image.IsEmpty)
-        {
-            throw new ArgumentException("Expected an image of at least 1 x 1 pixels; got an empty ImageBuffer (default value).", nameof(image));
-        }
+        PreprocessorArguments.ThrowIfEmpty(image);
 
         long values = (long)image.Width * image.Height * 3;
         if (values > Array.MaxLength)
@@ -71,10 +63,7 @@ public sealed class Sam2Preprocessor
 
         int t = TargetSize;
         int plane = t * t;
-        if (destination.Length != 3 * plane)
-        {
-            throw new ArgumentException($"Expected a destination of 1 x 3 x {t} x {t} = {3 * plane} floats; got {destination.Length}.", nameof(destination));
-        }
+        PreprocessorArguments.CheckNchwDestination(t, destination);
 
         int w = image.Width;
         int h = image.Height;

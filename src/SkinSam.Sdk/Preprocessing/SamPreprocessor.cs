@@ -23,12 +23,7 @@ public sealed class SamPreprocessor
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="targetSize"/> is out of range.</exception>
     public SamPreprocessor(int targetSize = DefaultTargetSize)
     {
-        if (targetSize < 1 || targetSize > ImageBuffer.MaxDimension)
-        {
-            throw new ArgumentOutOfRangeException(nameof(targetSize), targetSize, $"Expected a target size of 1 to {ImageBuffer.MaxDimension} pixels; got {targetSize}.");
-        }
-
-        TargetSize = targetSize;
+        TargetSize = PreprocessorArguments.TargetSize(targetSize);
     }
 
     /// <summary>Side of the square encoder input in pixels.</summary>
@@ -91,13 +86,10 @@ public sealed class SamPreprocessor
     /// <exception cref="ArgumentException">The image is empty, its aspect ratio is beyond 2 * TargetSize : 1, or the destination has the wrong length.</exception>
     public void Preprocess(ImageBuffer image, Span<float> destination)
     {
-        ThrowIfEmpty(image);
+        CheckImage(image);
         int t = TargetSize;
         int plane = t * t;
-        if (destination.Length != 3 * plane)
-        {
-            throw new ArgumentException($"Expected a destination of 1 x 3 x {t} x {t} = {3 * plane} floats; got {destination.Length}.", nameof(destination));
-        }
+        PreprocessorArguments.CheckNchwDestination(t, destination);
 
         (int width, int height) = GetResizedSize(image.Width, image.Height, t);
         byte[]? converted = null;
@@ -136,7 +128,7 @@ public sealed class SamPreprocessor
     /// <exception cref="ArgumentException">The image is empty or the destination is too short.</exception>
     public void PreprocessHwc(ImageBuffer image, Span<float> destination, out int width, out int height)
     {
-        ThrowIfEmpty(image);
+        CheckImage(image);
         (width, height) = GetResizedSize(image.Width, image.Height, TargetSize);
         int needed = width * height * 3;
         if (destination.Length < needed)
@@ -162,12 +154,9 @@ public sealed class SamPreprocessor
         }
     }
 
-    private static void ThrowIfEmpty(ImageBuffer image)
+    private static void CheckImage(ImageBuffer image)
     {
-        if (image.IsEmpty)
-        {
-            throw new ArgumentException("Expected an image of at least 1 x 1 pixels; got an empty ImageBuffer (default value).", nameof(image));
-        }
+        PreprocessorArguments.ThrowIfEmpty(image);
 
         long rgbBytes = (long)image.Width * image.Height * 3;
         if (rgbBytes > Array.MaxLength)

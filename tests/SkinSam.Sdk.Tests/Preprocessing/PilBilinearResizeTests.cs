@@ -55,6 +55,12 @@ public sealed class PilBilinearResizeTests
     [InlineData(31, 7, 64, 7)]
     [InlineData(3, 2, 50, 40)]
     [InlineData(5, 4, 6, 4)]
+    [InlineData(600, 450, 256, 192)]
+    [InlineData(4000, 300, 1024, 77)]
+    [InlineData(333, 251, 100, 75)]
+    [InlineData(97, 61, 41, 61)]
+    [InlineData(2000, 40, 97, 3)]
+    [InlineData(50, 3000, 23, 1024)]
     public void Resize_OneChannel_EqualsEachChannelOfRgbResized(int width, int height, int outWidth, int outHeight)
     {
         byte[] rgb = SyntheticImage.Create(width, height, 11);
